@@ -1,0 +1,1 @@
+"""The `ingest` command line (Typer + Rich). `main.app` assembles the command modules."""

@@ -1,0 +1,74 @@
+"""Settings in one place: limits, paths and knobs, from config/settings.yaml.
+
+Unknown keys are rejected (a typo in a settings file is an error, not a silent default).
+Every stage takes what it needs from a `Settings` instance; `load_settings()` reads the
+file once per process.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def config_dir() -> Path:
+    """`$INGEST_CONFIG_DIR`, else the repository's `config/`."""
+    return Path(os.environ.get("INGEST_CONFIG_DIR", PROJECT_ROOT / "config"))
+
+
+def models_dir() -> Path:
+    return Path(os.environ.get("INGEST_MODELS_DIR", PROJECT_ROOT / "models"))
+
+
+def output_dir() -> Path:
+    return Path(os.environ.get("INGEST_OUTPUT_DIR", PROJECT_ROOT / "output"))
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Limits(_Strict):
+    """Bounds on every document; a document over any of them is rejected with a reason."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_pages: int = 300
+    max_seconds: float = 120.0
+    max_memory_mb: int = 1500
+    max_image_pixels: int = 40_000_000
+
+
+class OcrSettings(_Strict):
+    enabled: bool = True
+    dpi: int = 200
+    min_chars_per_page: int = 20  # a page with fewer text-layer chars is treated as an image
+
+
+class Settings(_Strict):
+    limits: Limits = Field(default_factory=Limits)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    database_url: str | None = None  # default: sqlite:///output/ingest.db
+
+
+def default_database_url() -> str:
+    return os.environ.get("INGEST_DB") or f"sqlite:///{output_dir() / 'ingest.db'}"
+
+
+def read_settings(path: Path) -> Settings:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return Settings.model_validate(data or {})
+
+
+@lru_cache(maxsize=1)
+def load_settings() -> Settings:
+    return read_settings(config_dir() / "settings.yaml")
+
+
+def load_yaml(name: str) -> dict:
+    """A data file from config/ (heading spellings, label synonyms, themes...)."""
+    return yaml.safe_load((config_dir() / name).read_text(encoding="utf-8")) or {}
