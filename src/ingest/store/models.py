@@ -1,0 +1,154 @@
+"""The store's tables as SQLAlchemy 2 ORM classes.
+
+One row in `documents` per distinct byte string (sha256); the URIs those bytes came from are
+in `document_sources`. A document's parsed content (sections, table cells, statements with
+their themes, checks) hangs off it and is replaced as a whole when a new parser version
+re-parses it. `search_docs` holds the segmented copy of every section and statement that the
+search index (FTS5 on SQLite, tsvector on PostgreSQL) is built over. `urls` is crawl state.
+The schema itself is created by the Alembic migrations in `migrations/versions`.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+DOCUMENT_STATUSES = ("ok", "failed", "skipped", "not_report", "duplicate")
+URL_STATUSES = ("queued", "fetching", *DOCUMENT_STATUSES)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uri: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    parser_version: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str | None] = mapped_column(Text)
+    agency: Mapped[str | None] = mapped_column(Text, index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    template: Mapped[str | None] = mapped_column(String(10))
+    report_date: Mapped[str | None] = mapped_column(String(10))
+    record: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+
+
+class DocumentSource(Base):
+    __tablename__ = "document_sources"
+    __table_args__ = (UniqueConstraint("document_id", "uri"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    uri: Mapped[str] = mapped_column(Text, index=True)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def _child_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+
+
+class SectionRow(Base):
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _child_fk()
+    position: Mapped[int] = mapped_column(Integer)
+    section_id: Mapped[str] = mapped_column(String(30))
+    heading: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class TableCell(Base):
+    __tablename__ = "table_cells"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _child_fk()
+    table_name: Mapped[str] = mapped_column(String(30))
+    row_key: Mapped[str] = mapped_column(String(60))
+    col_key: Mapped[str] = mapped_column(String(60))
+    value: Mapped[float | None] = mapped_column(Float)
+    printed: Mapped[str | None] = mapped_column(Text)
+
+
+class StatementRow(Base):
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _child_fk()
+    position: Mapped[int] = mapped_column(Integer)
+    section: Mapped[str] = mapped_column(String(30))
+    type: Mapped[str] = mapped_column(String(20), index=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class StatementTheme(Base):
+    __tablename__ = "statement_themes"
+
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True)
+    theme: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+
+
+class CheckRow(Base):
+    __tablename__ = "checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _child_fk()
+    rule: Mapped[str] = mapped_column(String(40))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class SearchDoc(Base):
+    """One searchable unit: a section body or a statement, with its segmented copy."""
+
+    __tablename__ = "search_docs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _child_fk()
+    kind: Mapped[str] = mapped_column(String(10))  # section | statement
+    section: Mapped[str] = mapped_column(String(30))
+    type: Mapped[str | None] = mapped_column(String(20))  # statement type
+    statement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    seg: Mapped[str] = mapped_column(Text)
+
+
+class Url(Base):
+    __tablename__ = "urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    source: Mapped[str | None] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="unknown")
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"))
+    parent_url: Mapped[str | None] = mapped_column(Text)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_fetched: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_changed: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

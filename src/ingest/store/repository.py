@@ -1,0 +1,199 @@
+"""The store's API: save parsed documents, read records back, keep crawl state.
+
+`Store.save_document` writes one document and all its rows in one transaction and keeps the
+search index in step; the same bytes parsed by the same parser version again are a no-op.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..record import Record
+from ..search.index import index_document, unindex_document
+from .models import (DOCUMENT_STATUSES, CheckRow, Document, DocumentSource, SectionRow,
+                     StatementRow, StatementTheme, TableCell, Url, utcnow)
+
+PARSED_STATUSES = ("ok", "not_report")
+DOCUMENT_COLUMNS = ("id", "uri", "sha256", "media_type", "status", "reason", "parser_version",
+                    "title", "agency", "year", "template", "report_date", "created_at",
+                    "updated_at")
+URL_COLUMNS = tuple(c.name for c in Url.__table__.columns)
+CHILD_TABLES = (CheckRow, TableCell, StatementRow, SectionRow)
+
+
+class Store:
+    """A database of documents, records, crawl state and the search index."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.url = engine.url.render_as_string(hide_password=True)
+        self.dialect = engine.dialect.name
+        self.session = sessionmaker(engine, expire_on_commit=False)
+
+    # ---- documents -------------------------------------------------------------------
+    def is_parsed(self, sha256: str, parser_version: str) -> bool:
+        """True when these bytes were already parsed (ok / not_report) by this parser version."""
+        with self.session() as session:
+            found = session.scalar(select(Document.id).where(
+                Document.sha256 == sha256, Document.parser_version == parser_version,
+                Document.status.in_(PARSED_STATUSES)))
+        return found is not None
+
+    def save_document(self, *, uri: str, sha256: str, media_type: str | None, status: str,
+                      reason: str | None, record: Record | None, parser_version: str) -> int:
+        """Store one document with all its rows in one transaction; return its id."""
+        if status not in DOCUMENT_STATUSES:
+            raise ValueError(f"unknown document status {status!r}")
+        with self.session.begin() as session:
+            doc = session.scalar(select(Document).where(Document.sha256 == sha256)
+                                 .with_for_update())
+            if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
+                _add_source(session, doc.id, uri)
+                return doc.id
+            if doc is None:
+                doc = Document(sha256=sha256, uri=uri, status=status, parser_version=parser_version)
+                session.add(doc)
+                session.flush()
+            else:
+                _delete_children(session, doc.id)
+            _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
+                           record=record, parser_version=parser_version)
+            _add_source(session, doc.id, uri)
+            if record is not None:
+                _write_children(session, doc.id, record)
+                index_document(session, doc.id)
+            return doc.id
+
+    def records(self) -> Iterator[dict]:
+        """Every stored record (the contract JSON) in document id order."""
+        with self.session() as session:
+            rows = session.execute(select(Document.record).where(Document.record.is_not(None))
+                                   .order_by(Document.id).execution_options(yield_per=200))
+            for (record,) in rows:
+                yield record
+
+    def documents(self, status: str | None = None) -> list[dict]:
+        """Documents (without their record JSON), optionally only those with `status`."""
+        query = select(*(getattr(Document, c) for c in DOCUMENT_COLUMNS)).order_by(Document.id)
+        if status is not None:
+            query = query.where(Document.status == status)
+        with self.session() as session:
+            return [dict(row._mapping) for row in session.execute(query)]
+
+    def document_sources(self, document_id: int) -> list[str]:
+        """Every URI the bytes of a document were seen at, first first."""
+        with self.session() as session:
+            return list(session.scalars(select(DocumentSource.uri)
+                                        .where(DocumentSource.document_id == document_id)
+                                        .order_by(DocumentSource.id)))
+
+    # ---- crawl state -----------------------------------------------------------------
+    def get_url(self, url: str) -> dict | None:
+        with self.session() as session:
+            row = session.scalar(select(Url).where(Url.url == url))
+            return _url_dict(row) if row else None
+
+    def upsert_url(self, url: str, **fields) -> None:
+        """Insert the URL or update the given fields of it (unknown field names are an error)."""
+        unknown = set(fields) - set(URL_COLUMNS) or ({"id", "url"} & set(fields))
+        if unknown:
+            raise ValueError(f"unknown url fields: {sorted(unknown)}")
+        with self.session.begin() as session:
+            row = session.scalar(select(Url).where(Url.url == url).with_for_update())
+            if row is None:
+                session.add(Url(url=url, **fields))
+            elif fields:
+                session.execute(update(Url).where(Url.id == row.id).values(**fields))
+
+    def queued_urls(self, source: str | None = None, limit: int | None = None) -> list[dict]:
+        """URLs waiting to be fetched, shallowest first, then in discovery order."""
+        query = select(Url).where(Url.status == "queued").order_by(Url.depth, Url.id)
+        if source is not None:
+            query = query.where(Url.source == source)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.session() as session:
+            return [_url_dict(row) for row in session.scalars(query)]
+
+    def urls(self, status: str | None = None) -> list[dict]:
+        query = select(Url).order_by(Url.id)
+        if status is not None:
+            query = query.where(Url.status == status)
+        with self.session() as session:
+            return [_url_dict(row) for row in session.scalars(query)]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def _unchanged(doc: Document, parser_version: str) -> bool:
+    return doc.parser_version == parser_version and doc.status in PARSED_STATUSES
+
+
+def _add_source(session: Session, document_id: int, uri: str) -> None:
+    exists = session.scalar(select(DocumentSource.id).where(
+        DocumentSource.document_id == document_id, DocumentSource.uri == uri))
+    if exists is None:
+        session.add(DocumentSource(document_id=document_id, uri=uri))
+
+
+def _delete_children(session: Session, document_id: int) -> None:
+    unindex_document(session, document_id)
+    statement_ids = select(StatementRow.id).where(StatementRow.document_id == document_id)
+    session.execute(delete(StatementTheme).where(StatementTheme.statement_id.in_(statement_ids)))
+    for table in CHILD_TABLES:
+        session.execute(delete(table).where(table.document_id == document_id))
+
+
+def _fill_document(doc: Document, *, uri: str, media_type: str | None, status: str,
+                   reason: str | None, record: Record | None, parser_version: str) -> None:
+    meta = record.meta if record is not None else None
+    doc.uri = record.source.uri if record is not None else uri
+    doc.media_type = media_type or (record.source.media_type if record is not None else None)
+    doc.status, doc.reason, doc.parser_version = status, reason, parser_version
+    doc.title = meta.title if meta else None
+    doc.agency = meta.agency if meta else None
+    doc.year = meta.year if meta else None
+    doc.template = meta.template if meta else None
+    doc.report_date = meta.report_date if meta else None
+    doc.record = record.to_json_dict() if record is not None else None
+    doc.updated_at = utcnow()
+
+
+def _write_children(session: Session, document_id: int, record: Record) -> None:
+    session.add_all(SectionRow(document_id=document_id, position=i, section_id=s.id,
+                               heading=s.heading, text=s.text)
+                    for i, s in enumerate(record.sections))
+    session.add_all(TableCell(document_id=document_id, table_name=t, row_key=r, col_key=c,
+                              value=v, printed=record.cell_text.get(t, {}).get(r, {}).get(c))
+                    for t, r, c, v in _cells(record))
+    session.add_all(CheckRow(document_id=document_id, rule=c.rule, ok=c.ok, detail=c.detail)
+                    for c in record.checks)
+    for i, st in enumerate(record.statements):
+        row = StatementRow(document_id=document_id, position=i, section=st.section,
+                           type=st.type, text=st.text)
+        session.add(row)
+        session.flush()
+        session.add_all(StatementTheme(statement_id=row.id, theme=t) for t in dict.fromkeys(st.themes))
+    session.flush()
+
+
+def _cells(record: Record) -> Iterator[tuple[str, str, str, float]]:
+    for name, table in record.tables.model_dump().items():
+        for row_key, columns in (table or {}).items():
+            for col_key, value in columns.items():
+                yield name, row_key, col_key, value
+
+
+def _url_dict(row: Url) -> dict:
+    return {c: getattr(row, c) for c in URL_COLUMNS}
+
+
