@@ -45,18 +45,9 @@ class Table:
         return grid
 
     @classmethod
-    def from_rows(cls, rows: list[list[str | None]]) -> "Table":
-        """A grid of strings; `None` marks a position covered by the cell to its left or above."""
-        cells: list[Cell] = []
-        owner: dict[tuple[int, int], Cell] = {}
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                if text is None:
-                    continue
-                cell = Cell(r, c, text)
-                cells.append(cell)
-                owner[(r, c)] = cell
-        return cls(cells)
+    def from_rows(cls, rows: list[list[str]]) -> "Table":
+        """A table with no spans from rows of cell texts (plain text, OCR without rulings)."""
+        return cls([Cell(r, c, text) for r, row in enumerate(rows) for c, text in enumerate(row)])
 
 
 @dataclass

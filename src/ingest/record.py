@@ -19,7 +19,7 @@ Template = Literal["2021", "2019", "legacy"]
 CheckRule = Literal["requests_balance", "requests_results_total", "requests_row_totals", "review_totals"]
 
 # {row_key: {column_key: number}}
-Table = dict[str, dict[str, float]]
+Table = dict[str, dict[str, int | float]]
 
 
 class _Model(BaseModel):

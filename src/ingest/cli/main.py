@@ -17,6 +17,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+
+@app.callback()
+def main() -> None:
+    """政府信息公开工作年度报告 in, validated records out."""
+
+
 # Modules that define commands; each has `register(app: typer.Typer) -> None`.
 COMMAND_MODULES = (
     "ingest.cli.parse",      # parse

@@ -1,0 +1,104 @@
+"""Meta stage: title, agency, year, report date and template of a sectioned report.
+
+Given the sectioned document (and the template the tables' form implies), return `Meta`.
+The title and agency come from the title lines, else the signature; the year is the year
+reported on; the report date is the 落款 date at the end, in Chinese or Arabic numerals.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .record import Meta
+from .sections import SectionedDoc, title_lines
+
+_TITLE = re.compile(
+    r"(?P<agency>[^，。：:；、“”《》()（）]{2,40}?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?"
+    r"(?P<tail>(?:政府信息公开|政务公开|信息公开)[^，。]{0,12}?报告)")
+_TITLE_YEAR_FIRST = re.compile(
+    r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^，。：:；“”]{2,30}?)"
+    r"(?P<tail>(?:政府信息公开|政务公开|信息公开)[^，。]{0,12}?报告)")
+_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = "〇零○ＯO一二三四五六七八九十"
+_DATE = re.compile(
+    rf"(?P<y>\d{{4}}|[{_CN}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*"
+    rf"(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日")
+_DATE_DOTTED = re.compile(r"(?P<y>20\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
+_AGENCY_END = re.compile(r"(人民政府|办公室|办公厅|办事处|委员会|局|厅|委|署|院|中心|管委会|街道|镇|乡)$")
+_SIGNATURE = re.compile(r"^(?:发布机构|发布单位|发布机关|编制单位|单位)[:：]\s*(?P<agency>\S+)$")
+_NOISE = ("（图片版）", "(图片版)", "图片版")
+
+
+def cn_to_int(text: str) -> int:
+    """二〇二五 -> 2025 (digit by digit), 二十七 -> 27, 十 -> 10; Arabic passes through."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
+    return int("".join(str(_CN_DIGIT.get(ch, 0)) for ch in text))
+
+
+def parse_date(text: str) -> str | None:
+    m = _DATE.search(text) or _DATE_DOTTED.search(text)
+    if not m:
+        return None
+    try:
+        return date(cn_to_int(m["y"]), cn_to_int(m["m"]), cn_to_int(m["d"])).isoformat()
+    except ValueError:
+        return None
+
+
+def find_title(doc: SectionedDoc) -> tuple[str | None, str | None, int | None]:
+    """(title, agency, year) from the title lines, or Nones."""
+    for source in (title_lines(doc), doc.layout.title_hint or ""):
+        text = re.sub(r"\s+", "", source)
+        for noise in _NOISE:
+            text = text.replace(noise, "")
+        m = _TITLE.search(text)
+        if m and "报告" in m["agency"]:
+            m = _TITLE.search(text, m.start("agency") + m["agency"].rindex("报告") + 2)
+        if m:
+            agency = m["agency"]
+            return text[m.start("agency"):m.end()], agency, int(m["year"])
+        m = _TITLE_YEAR_FIRST.search(text)
+        if m:
+            return text[m.start():m.end()], m["agency"], int(m["year"])
+    return None, None, None
+
+
+def signature(doc: SectionedDoc) -> tuple[str | None, str | None]:
+    """(agency, date) from the signature lines at the end of the report."""
+    agency = when = None
+    for line in reversed(doc.lines()[-8:]):
+        compact = re.sub(r"\s+", "", line)
+        if when is None and len(compact) <= 30:
+            when = parse_date(compact)
+            if when:
+                continue
+        m = _SIGNATURE.match(compact)
+        if m:
+            agency = agency or m["agency"]
+        elif agency is None and len(compact) <= 25 and _AGENCY_END.search(compact):
+            agency = compact
+    return agency, when
+
+
+def template_of(doc: SectionedDoc, table_form: str | None, year: int | None) -> str:
+    if table_form:
+        return table_form
+    headings = "".join(p.heading or "" for p in doc.parts)
+    if "收到和处理" in headings or "行政复议、行政诉讼情况" in headings or "存在的主要问题及改进情况" in headings:
+        return "2019" if year == 2019 else "2021"
+    return "legacy"
+
+
+def extract(doc: SectionedDoc, template: str | None = None) -> Meta:
+    title, agency, year = find_title(doc)
+    sig_agency, when = signature(doc)
+    agency = agency or sig_agency
+    if year is None and when:
+        year = int(when[:4]) - 1
+    return Meta(title=title, agency=agency, year=year, report_date=when,
+                template=template_of(doc, template, year))

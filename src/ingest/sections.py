@@ -1,0 +1,169 @@
+"""Sections stage: Layout -> the report's top-level sections (RECORD.md, sections).
+
+Given ordered blocks, find the chapter headings (spellings in config/sections.yaml), cut
+the document at them and return a `SectionedDoc`: per section its id, heading as printed
+and its blocks. A heading glued to its first sentence is split off; numbered headings
+must increase, so a stray "三、" inside a paragraph cannot start a chapter.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .layout import Block, Layout, Table
+from .record import Section
+from .settings import load_yaml
+
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_SENTENCE_END = re.compile(r"[。；;！？!?]")
+_BREAK = re.compile(r"[。：:；;，,\s]")
+
+
+def cn_number(text: str) -> int:
+    """一 -> 1, 十二 -> 12, 二十 -> 20."""
+    if len(text) == 1:
+        return CN_DIGITS.get(text, 0)
+    if text.startswith("十"):
+        return 10 + CN_DIGITS.get(text[1:], 0)
+    if text.endswith("十"):
+        return CN_DIGITS.get(text[0], 0) * 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return CN_DIGITS.get(tens, 0) * 10 + CN_DIGITS.get(ones, 0)
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _config() -> dict:
+    cfg = load_yaml("sections.yaml")
+    cfg["_patterns"] = [(sid, re.compile(p)) for sid, pats in cfg["headings"].items() for p in pats]
+    cfg["_marker"] = re.compile(cfg["marker"])
+    return cfg
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+@dataclass
+class Heading:
+    section_id: str
+    printed: str          # marker + phrase, whitespace removed
+    number: int | None    # chapter numeral, when printed
+    rest: str             # body text glued after the heading on the same block
+
+
+def match_heading(text: str, allow_unmarked: bool = False) -> Heading | None:
+    """A top-level heading at the start of `text`, or None."""
+    cfg = _config()
+    stripped = text.strip().lstrip("#").strip()
+    m = cfg["_marker"].match(stripped)
+    number = cn_number(m["num"]) if m else None
+    if m is None and not allow_unmarked:
+        return None
+    body = stripped[m.end():].lstrip() if m else stripped
+    head, rest = _split_phrase(body, cfg["max_heading_chars"])
+    if not head or (m is None and rest):
+        return None
+    compact = re.sub(r"\s+", "", nfkc(head))
+    for sid, pattern in cfg["_patterns"]:
+        if pattern.search(compact):
+            marker = re.sub(r"\s+", "", stripped[: m.end()]) if m else ""
+            return Heading(sid, marker + re.sub(r"\s+", "", head), number, rest)
+    return None
+
+
+def _split_phrase(body: str, max_chars: int) -> tuple[str, str]:
+    """Split `body` into a heading phrase and the sentence glued after it (maybe empty)."""
+    line = body.split("\n", 1)
+    first, tail = line[0].strip(), (line[1] if len(line) > 1 else "")
+    compact = re.sub(r"\s+", "", first)
+    if len(compact) <= max_chars and not _SENTENCE_END.search(first.rstrip("。：:")):
+        return first.rstrip("。：: "), tail.strip()
+    # glued: the phrase ends at the first break (punctuation or space) within reach
+    brk = _BREAK.search(first)
+    if brk and 2 <= brk.start() <= max_chars:
+        return first[: brk.start()], (first[brk.end():] + ("\n" + tail if tail else "")).strip()
+    return "", body
+
+
+@dataclass
+class Part:
+    id: str
+    heading: str | None
+    blocks: list[Block] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks if b.kind != "table" and b.text.strip())
+
+
+@dataclass
+class SectionedDoc:
+    layout: Layout
+    parts: list[Part]
+
+    def sections(self) -> list[Section]:
+        return [Section(id=p.id, heading=p.heading, text=p.text()) for p in self.parts]
+
+    def tables(self) -> list[tuple[str, Table]]:
+        return [(p.id, b.table) for p in self.parts for b in p.blocks if b.kind == "table" and b.table]
+
+    def part(self, section_id: str) -> Part | None:
+        return next((p for p in self.parts if p.id == section_id), None)
+
+    def lines(self) -> list[str]:
+        """Every text line in reading order (for metadata)."""
+        return [ln.strip() for b in self.layout.blocks if b.kind != "table"
+                for ln in b.text.split("\n") if ln.strip()]
+
+
+def split(layout: Layout) -> SectionedDoc:
+    """Cut the layout at its top-level headings."""
+    marked = sum(1 for b in layout.blocks if b.kind != "table" and match_heading(b.text))
+    allow_unmarked = marked < 3
+    parts = [Part("preamble", None)]
+    last_number = 0
+    for block in layout.blocks:
+        heading = None
+        if block.kind != "table":
+            heading = match_heading(block.text, allow_unmarked=allow_unmarked and _short(block))
+            if heading and heading.number is not None and heading.number <= last_number:
+                heading = None
+        if heading is None:
+            parts[-1].blocks.append(block)
+            continue
+        last_number = heading.number or last_number
+        part = Part(heading.section_id, heading.printed)
+        if heading.rest:
+            part.blocks.append(Block("paragraph", heading.rest, page=block.page))
+        parts.append(part)
+    return SectionedDoc(layout, parts)
+
+
+def _short(block: Block) -> bool:
+    return block.kind == "heading" or len(block.text.strip()) <= 20
+
+
+def title_lines(doc: SectionedDoc) -> str:
+    return "".join(re.sub(r"\s+", "", ln) for ln in doc.parts[0].text().split("\n")[:4])
+
+
+def is_annual_report(doc: SectionedDoc) -> bool:
+    return not_report_reason(doc) is None
+
+
+def not_report_reason(doc: SectionedDoc) -> str | None:
+    """Why this document is not an annual report, or None when it is one."""
+    cfg = _config()
+    head = (doc.layout.title_hint or "") + title_lines(doc)
+    found = {p.id for p in doc.parts if p.id != "preamble"}
+    for cue in cfg["not_report"]:
+        if cue in head[:80] and len(found) < 4:
+            return f"not an annual report: the title reads as a {cue} page"
+    if not any(c in head or c in doc.layout.text()[:400] for c in cfg["report_cues"]):
+        return "not an annual report: no 年度报告 title"
+    if len(found) < 3:
+        return f"not an annual report: only {len(found)} of the report's sections found"
+    return None

@@ -1,0 +1,331 @@
+"""Tables stage: cell grids -> the three canonical tables (RECORD.md, tables).
+
+Given the table blocks of a document (with the section each sits in), return the
+`proactive`, `requests` and `review_litigation` tables keyed by canonical row and column
+keys, the template their form implies, and each cell's printed text. Steps, each small:
+
+    grids -> rows (label cells, value cells) -> header context per column
+          -> row key + column key by label cues (config/tables.yaml) -> numbers
+
+Labels decide everything; printed order is only a fallback for a row whose header is
+missing. A table that a report does not contain stays `None`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .layout import Cell, Table
+from .settings import load_yaml
+
+_SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[+＋\-－]?\d[\d,，]*(?:\.\d+)?$")
+_MONEY = re.compile(r"^(?P<num>[+\-]?\d[\d,，]*(?:\.\d+)?)(?P<unit>万元|元|万)$")
+_CHANGE = re.compile(r"^(?:增加|增|减少|减)(?P<num>\d+(?:\.\d+)?)$")
+
+
+@lru_cache(maxsize=1)
+def label_config() -> dict:
+    return load_yaml("tables.yaml")
+
+
+def clean(text: str | None) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text or "")).replace("，", ",")
+
+
+def _first_match(text: str, cues: dict[str, list[str]], skip: str = "") -> str | None:
+    """The first key (in file order) one of whose cues occurs in `text`."""
+    if skip:
+        text = text.replace(skip, "")
+    for key, words in cues.items():
+        if any(clean(w) in text for w in words):
+            return key
+    return None
+
+
+# -- step 1: printed cell text -> number ---------------------------------------------
+
+def parse_value(text: str, money: bool = False) -> float | None:
+    """A printed cell as a number; None when it is not a value at all (a label)."""
+    t = clean(text).rstrip("件条个项次人")
+    if t in zero_markers():
+        return 0.0
+    if _NUMBER.match(t):
+        return float(t.replace(",", "").replace("＋", "+").replace("－", "-"))
+    m = _MONEY.match(t)
+    if m:
+        value = float(m["num"].replace(",", ""))
+        return value / 10000 if (m["unit"] == "元" and money) else value
+    m = _CHANGE.match(t)
+    if m:
+        return float(m["num"]) * (-1 if t.startswith("减") else 1)
+    return None
+
+
+@lru_cache(maxsize=1)
+def zero_markers() -> frozenset[str]:
+    return frozenset(clean(z) for z in label_config()["zero_markers"])
+
+
+def is_value(text: str) -> bool:
+    return parse_value(text) is not None and clean(text) != ""
+
+
+# -- step 2: grid -> rows ------------------------------------------------------------
+
+@dataclass
+class Row:
+    """One printed row: label text, and per grid column the printed cell (value columns only)."""
+
+    label: str
+    values: dict[int, str]        # grid column -> printed text, for cells that are values or blank
+    n_cols: int
+
+
+def grid_rows(table: Table) -> list[Row]:
+    """Each grid row as label + candidate value cells. A cell spanning several positions
+    counts once, at its first position; label cells spanning rows repeat on every row."""
+    rows = []
+    for cells in table.grid():
+        origin = _origins(cells)
+        last_label = max((c for c in origin if not is_value(cells[c].text)), default=-1)
+        label = "".join(clean(cells[c].text) for c in origin if c <= last_label)
+        values = {c: (cells[c].text if c in origin else "") for c in range(last_label + 1, len(cells))
+                  if c in origin or cells[c] is None}
+        rows.append(Row(label, values, len(cells)))
+    return rows
+
+
+def _origins(cells: list[Cell | None]) -> list[int]:
+    """Columns where a distinct, non-empty cell is first seen in this row."""
+    seen: set[int] = set()
+    out = []
+    for col, cell in enumerate(cells):
+        if cell is not None and id(cell) not in seen:
+            seen.add(id(cell))
+            if clean(cell.text):
+                out.append(col)
+    return out
+
+
+def is_data_row(row: Row) -> bool:
+    return any(is_value(v) for v in row.values.values())
+
+
+# -- step 3: header context ------------------------------------------------------------
+
+def column_headers(table: Table) -> list[dict[int, str]]:
+    """For each grid row, the header text over each column (from the header rows above it)."""
+    grid = table.grid()
+    if all(c.colspan == 1 for c in table.cells):
+        grid = [_fill_right(cells) for cells in grid]
+    out: list[dict[int, str]] = []
+    pending: list[int] = []   # header rows since the last data row
+    active: dict[int, str] = {}
+    for r, row in enumerate(grid_rows(table)):
+        if is_data_row(row):
+            if pending:
+                active = {c: "".join(_distinct(grid[h][c] for h in pending)) for c in range(row.n_cols)}
+                pending = []
+            out.append(active)
+        else:
+            pending.append(r)
+            out.append({})
+    return out
+
+
+def _fill_right(cells: list[Cell | None]) -> list[Cell | None]:
+    """Plain-text tables print no spans: a blank header cell belongs to the label on its left."""
+    if any(is_value(c.text) for c in cells if c is not None):
+        return cells
+    out, last = [], None
+    for cell in cells:
+        if cell is not None and clean(cell.text):
+            last = cell
+        out.append(cell if cell is not None and clean(cell.text) else last)
+    return out
+
+
+def _distinct(cells) -> list[str]:
+    seen, parts = set(), []
+    for cell in cells:
+        if cell is not None and id(cell) not in seen:
+            seen.add(id(cell))
+            parts.append(clean(cell.text))
+    return parts
+
+
+# -- step 4: which table is this grid ----------------------------------------------------
+
+def identify(table: Table, section_id: str | None) -> str | None:
+    text = "".join(clean(c.text) for c in table.cells)
+    cues = label_config()["identify"]
+    for kind in ("requests", "review_litigation", "proactive"):
+        if sum(clean(w) in text for w in cues[kind]) >= (1 if kind != "proactive" else 2):
+            return kind
+    return section_id if section_id in cues else None
+
+
+# -- step 5: rows -> canonical cells ----------------------------------------------------
+
+@dataclass
+class Found:
+    proactive: dict | None = None
+    requests: dict | None = None
+    review_litigation: dict | None = None
+    cell_text: dict = field(default_factory=dict)
+    forms: set = field(default_factory=set)  # "2021" / "2019" evidence from the table form
+
+    @property
+    def template(self) -> str | None:
+        if "2019" in self.forms:
+            return "2019"
+        if "2021" in self.forms:
+            return "2021"
+        return None
+
+    def put(self, table: str, row: str, col: str, printed: str, value: float) -> None:
+        rows = getattr(self, table) or {}
+        setattr(self, table, rows)
+        if col in rows.setdefault(row, {}):
+            return  # first printing wins (a repeated header page must not overwrite)
+        rows[row][col] = int(value) if float(value).is_integer() else value
+        self.cell_text.setdefault(table, {}).setdefault(row, {})[col] = printed
+
+
+class _RequestsMapper:
+    """Rows of table 三 -> (row key, column key); tracks the group a leaf row sits in."""
+
+    def __init__(self) -> None:
+        cfg = label_config()["requests"]
+        self.rows, self.cols, self.other = cfg["rows"], cfg["columns"], cfg["other_group"]
+        self.noise, self.order = [clean(n) for n in cfg["column_noise"]], cfg["order"]
+        self.in_other_group = False
+
+    def row_key(self, label: str) -> str | None:
+        key = _first_match(label, self.rows)
+        if self.other["cue"] in label:
+            self.in_other_group = True
+        elif key and not key.startswith("other_handling"):
+            self.in_other_group = False if key in ("results_total", "carried_forward") else self.in_other_group
+        if key:
+            return key
+        leaf = re.sub(r"^[\d.、．]+", "", label.split(self.other["cue"])[-1])
+        if self.in_other_group and leaf == self.other["leaf_cue"]:
+            return self.other["leaf_row"]
+        if self.other["cue"] in label and not leaf:
+            return self.other["row"]
+        return None
+
+    def col_key(self, header: str) -> str | None:
+        for n in self.noise:
+            header = header.replace(n, "")
+        return _first_match(header, self.cols)
+
+
+def map_requests(tables: list[Table], found: Found) -> None:
+    mapper = _RequestsMapper()
+    last_header: dict[int, str] = {}
+    for table in tables:
+        headers = column_headers(table)
+        for row, header in zip(grid_rows(table), headers):
+            if not is_data_row(row):
+                continue
+            key = mapper.row_key(row.label)
+            if key is None:
+                continue
+            header = header or (last_header if len(last_header) == row.n_cols else {})
+            last_header = header or last_header
+            cols = {c: mapper.col_key(header.get(c, "")) for c in row.values}
+            if len({k for k in cols.values() if k}) < len(mapper.order):
+                cols = _by_order(row, mapper.order)
+            for c, col in cols.items():
+                if col:
+                    found.put("requests", key, col, row.values[c], parse_value(row.values[c]) or 0.0)
+    if found.requests:
+        leaf = any(k.startswith("other_handling.") for k in found.requests)
+        found.forms.add("2019" if "other_handling" in found.requests and not leaf else "2021")
+
+
+def _by_order(row: Row, order: list) -> dict[int, object]:
+    """Fallback: the rightmost len(order) value cells, in printed order, trailing blanks dropped."""
+    cols = sorted(row.values)
+    while len(cols) > len(order) and not clean(row.values[cols[-1]]):
+        cols.pop()
+    if len(cols) < len(order):
+        return {}
+    return dict(zip(cols[-len(order):], order))
+
+
+def map_review(tables: list[Table], found: Found) -> None:
+    cfg = label_config()["review_litigation"]
+    groups, leaves = cfg["groups"], cfg["leaves"]
+    order = [tuple(k.split(".")) for k in cfg["order"]]
+    for table in tables:
+        for row, header in zip(grid_rows(table), column_headers(table)):
+            if not is_data_row(row):
+                continue
+            keys = {}
+            for c in row.values:
+                context = row.label + header.get(c, "")
+                group = _first_match(context, groups)
+                leaf = _first_match(header.get(c, "") or row.label, leaves)
+                if group and leaf:
+                    keys[c] = (group, leaf)
+            if len(set(keys.values())) < len(keys) or len(keys) < len(row.values):
+                keys = _by_order(row, order) or keys
+            for c, (group, leaf) in keys.items():
+                found.put("review_litigation", group, leaf, row.values[c], parse_value(row.values[c]) or 0.0)
+
+
+def map_proactive(tables: list[Table], found: Found) -> None:
+    cfg = label_config()["proactive"]
+    money = set(cfg["money_columns"])
+    for table in tables:
+        for row, header in zip(grid_rows(table), column_headers(table)):
+            if not is_data_row(row):
+                continue
+            key = _first_match(row.label, cfg["rows"])
+            if key is None:
+                continue
+            cols = {c: _first_match(header.get(c, ""), cfg["columns"]) for c in row.values}
+            form = "2019" if any(v in ("new_made", "new_published", "prev_year", "items") for v in cols.values()) \
+                or key in ("other_services", "procurement") else None
+            fallback = cfg["order_2019" if form == "2019" else "order_2021"].get(key) \
+                or cfg["order_2019"].get(key, [])
+            named = [v for v in cols.values() if v]
+            if len(named) < len(fallback) or len(set(named)) < len(named):
+                cols = _by_order(row, fallback) if fallback else {}
+            for c, col in cols.items():
+                if not col:
+                    continue
+                unit_yuan = "元" in header.get(c, "") and "万元" not in header.get(c, "")
+                value = parse_value(row.values[c], money=col in money) or 0.0
+                if col in money and unit_yuan and "元" not in row.values[c]:
+                    value /= 10000
+                found.put("proactive", key, col, row.values[c], round(value, 6))
+            if form:
+                found.forms.add(form)
+    if found.proactive and not found.forms & {"2019"}:
+        if any(k in found.proactive for k in ("rules", "normative_documents")):
+            if any("made" in v for v in found.proactive.values()):
+                found.forms.add("2021")
+
+
+MAPPERS = {"proactive": map_proactive, "requests": map_requests, "review_litigation": map_review}
+
+
+def extract(blocks: list[tuple[str | None, Table]]) -> Found:
+    """Canonical tables from `(section id, table)` pairs in document order."""
+    by_kind: dict[str, list[Table]] = {k: [] for k in MAPPERS}
+    for section_id, table in blocks:
+        kind = identify(table, section_id)
+        if kind:
+            by_kind[kind].append(table)
+    found = Found()
+    for kind, mapper in MAPPERS.items():
+        if by_kind[kind]:
+            mapper(by_kind[kind], found)
+    return found
