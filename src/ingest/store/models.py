@@ -42,7 +42,7 @@ class Document(Base):
     year: Mapped[int | None] = mapped_column(Integer, index=True)
     template: Mapped[str | None] = mapped_column(String(10))
     report_date: Mapped[str | None] = mapped_column(String(10))
-    record: Mapped[dict | None] = mapped_column(JSON)
+    record: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)

@@ -1,0 +1,160 @@
+"""The store on SQLite and PostgreSQL: documents, re-ingest, re-parse, atomicity, crawl state."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from ingest.store import open_store
+from ingest.store.models import (CheckRow, Document, DocumentSource, SearchDoc, SectionRow,
+                                 StatementRow, StatementTheme, TableCell)
+
+
+def count(store, model) -> int:
+    with store.session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_save_writes_every_row_and_record_round_trips(store, record_factory, save_record):
+    record = record_factory()
+    doc_id = save_record(store, record)
+    assert list(store.records()) == [record.to_json_dict()]
+    [doc] = store.documents()
+    assert (doc["id"], doc["status"], doc["agency"], doc["year"], doc["sha256"]) == (
+        doc_id, "ok", "石龙区科学技术局", 2024, record.source.sha256)
+    assert count(store, SectionRow) == 3
+    assert count(store, StatementRow) == 3
+    assert count(store, StatementTheme) == 3
+    assert count(store, CheckRow) == 1
+    assert count(store, SearchDoc) == 6  # 3 sections + 3 statements
+    with store.session() as session:
+        cell = session.execute(select(TableCell.value, TableCell.printed).where(
+            TableCell.table_name == "requests", TableCell.row_key == "new_received",
+            TableCell.col_key == "natural_person")).one()
+    assert tuple(cell) == (5.0, "5")
+
+
+def test_same_bytes_again_is_a_no_op(store, record_factory, save_record):
+    record = record_factory()
+    first = save_record(store, record)
+    with store.session() as session:
+        stamp = session.scalar(select(Document.updated_at))
+    again = save_record(store, record, uri="https://mirror.example.cn/copy.html")
+    assert again == first
+    assert count(store, Document) == 1 and count(store, StatementRow) == 3
+    with store.session() as session:
+        assert session.scalar(select(Document.updated_at)) == stamp
+    assert store.document_sources(first) == [record.source.uri,
+                                             "https://mirror.example.cn/copy.html"]
+    assert store.is_parsed(record.source.sha256, "1")
+    assert not store.is_parsed(record.source.sha256, "2")
+
+
+def test_new_parser_version_reparses(store, record_factory, save_record):
+    old = record_factory()
+    doc_id = save_record(store, old, parser_version="1")
+    new = record_factory(problems=(("公开栏目更新不及时", ("timeliness_update",)),), salt="")
+    new.source = old.source  # same bytes, better parser
+    assert save_record(store, new, parser_version="2") == doc_id
+    assert list(store.records()) == [new.to_json_dict()]
+    assert store.documents()[0]["parser_version"] == "2"
+    assert count(store, StatementRow) == 2  # the replaced rows are gone
+    with store.session() as session:
+        assert set(session.scalars(select(StatementTheme.theme))) == {"timeliness_update",
+                                                                      "staff_capacity"}
+        assert session.scalar(select(func.count()).select_from(SearchDoc)) == 5
+
+
+def test_failed_document_is_kept_with_reason_and_retried(store):
+    sha = "f" * 64
+    doc_id = store.save_document(uri="broken.pdf", sha256=sha, media_type="application/pdf",
+                                 status="failed", reason="truncated PDF", record=None,
+                                 parser_version="1")
+    assert not store.is_parsed(sha, "1")
+    assert list(store.records()) == []
+    assert store.documents(status="failed")[0]["reason"] == "truncated PDF"
+    again = store.save_document(uri="broken.pdf", sha256=sha, media_type="application/pdf",
+                                status="not_report", reason="a 解读 page", record=None,
+                                parser_version="1")
+    assert again == doc_id and store.is_parsed(sha, "1")
+    assert store.documents(status="failed") == []
+
+
+def test_unknown_status_is_rejected(store):
+    with pytest.raises(ValueError):
+        store.save_document(uri="x", sha256="0" * 64, media_type=None, status="weird",
+                            reason=None, record=None, parser_version="1")
+
+
+def test_a_failure_mid_write_leaves_nothing_of_that_document(store, record_factory,
+                                                             save_record, monkeypatch):
+    kept = record_factory(agency="甲市教育局")
+    save_record(store, kept)
+    reparsed = record_factory(agency="甲市教育局", problems=(("新的问题", ()),))
+    reparsed.source = kept.source
+    import ingest.store.repository as repository
+
+    def fail_after_child_rows(session, document_id):
+        assert session.scalar(select(func.count()).select_from(StatementRow).where(
+            StatementRow.document_id == document_id)) > 0  # rows were written in the transaction
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(repository, "index_document", fail_after_child_rows)
+    with pytest.raises(RuntimeError):
+        save_record(store, record_factory(agency="乙县人民政府"))
+    with pytest.raises(RuntimeError):
+        save_record(store, reparsed, parser_version="2")
+    monkeypatch.undo()
+    assert [d["agency"] for d in store.documents()] == ["甲市教育局"]
+    assert list(store.records()) == [kept.to_json_dict()]
+    assert store.documents()[0]["parser_version"] == "1"
+    assert count(store, StatementRow) == 3 and count(store, SearchDoc) == 6
+    assert count(store, DocumentSource) == 1
+
+
+def test_duplicate_status_points_at_the_existing_document(store, record_factory, save_record):
+    record = record_factory()
+    doc_id = save_record(store, record)
+    dup = store.save_document(uri="https://other.example.cn/r.pdf", sha256=record.source.sha256,
+                              media_type=None, status="duplicate", reason="same bytes",
+                              record=None, parser_version="1")
+    assert dup == doc_id and store.documents()[0]["status"] == "ok"
+
+
+def test_crawl_state(store):
+    store.upsert_url("https://gov.example.cn/list", source="demo", kind="listing")
+    store.upsert_url("https://gov.example.cn/a.html", source="demo", kind="article", depth=1,
+                     parent_url="https://gov.example.cn/list")
+    store.upsert_url("https://other.example.cn/", source="other")
+    assert [u["url"] for u in store.queued_urls(source="demo")] == [
+        "https://gov.example.cn/list", "https://gov.example.cn/a.html"]
+    store.upsert_url("https://gov.example.cn/list", status="ok", http_status=200, etag='"x"',
+                     attempts=1)
+    got = store.get_url("https://gov.example.cn/list")
+    assert (got["status"], got["http_status"], got["etag"], got["kind"]) == (
+        "ok", 200, '"x"', "listing")
+    assert store.get_url("https://nowhere.example.cn/") is None
+    assert [u["url"] for u in store.queued_urls(limit=1)] == ["https://other.example.cn/"]  # depth 0
+    assert len(store.urls()) == 3 and len(store.urls(status="ok")) == 1
+    with pytest.raises(ValueError):
+        store.upsert_url("https://gov.example.cn/list", colour="red")
+
+
+def test_reopening_keeps_data_and_schema_is_at_head(db_url, record_factory, save_record):
+    with open_store(db_url) as store:
+        save_record(store, record_factory())
+    with open_store(db_url) as store:
+        assert len(list(store.records())) == 1
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
+                == "0002"
+
+
+def test_sqlite_defaults_wal_and_foreign_keys(tmp_path, monkeypatch):
+    monkeypatch.setenv("INGEST_DB", f"sqlite:///{tmp_path / 'deep' / 'dir' / 'ingest.db'}")
+    with open_store() as store:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    path = tmp_path / "deep" / "dir" / "ingest.db"
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
