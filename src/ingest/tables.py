@@ -82,6 +82,7 @@ class Row:
     label: str
     values: dict[int, str]        # grid column -> printed text, for cells that are values or blank
     n_cols: int
+    printed_blanks: int = 0       # blank value cells that are real cells, not padding of a short row
 
 
 def grid_rows(table: Table) -> list[Row]:
@@ -89,29 +90,31 @@ def grid_rows(table: Table) -> list[Row]:
     counts once, at its first position; label cells spanning rows repeat on every row."""
     rows = []
     for cells in table.grid():
-        origin = _origins(cells)
-        last_label = max((c for c in origin if not is_value(cells[c].text)), default=-1)
-        label = "".join(clean(cells[c].text) for c in origin if c <= last_label)
-        values = {c: (cells[c].text if c in origin else "") for c in range(last_label + 1, len(cells))
-                  if c in origin or cells[c] is None}
-        rows.append(Row(label, values, len(cells)))
+        first = _first_positions(cells)
+        texts = {c: (cells[c].text if c in first else "") for c in range(len(cells))
+                 if c in first or cells[c] is None}
+        last_label = max((c for c, t in texts.items() if clean(t) and not is_value(t)), default=-1)
+        label = "".join(clean(texts[c]) for c in sorted(texts) if c <= last_label and clean(texts[c]))
+        values = {c: t for c, t in texts.items() if c > last_label}
+        blanks = sum(1 for c in values if cells[c] is not None and not clean(values[c]))
+        rows.append(Row(label, values, len(cells), blanks))
     return rows
 
 
-def _origins(cells: list[Cell | None]) -> list[int]:
-    """Columns where a distinct, non-empty cell is first seen in this row."""
+def _first_positions(cells: list[Cell | None]) -> set[int]:
+    """Columns where a distinct cell is first seen in this row."""
     seen: set[int] = set()
-    out = []
+    out = set()
     for col, cell in enumerate(cells):
         if cell is not None and id(cell) not in seen:
             seen.add(id(cell))
-            if clean(cell.text):
-                out.append(col)
+            out.add(col)
     return out
 
 
 def is_data_row(row: Row) -> bool:
-    return any(is_value(v) for v in row.values.values())
+    """A row of figures: some value printed, or a label followed only by blank cells."""
+    return any(is_value(v) for v in row.values.values()) or bool(row.label and row.printed_blanks)
 
 
 # -- step 3: header context ------------------------------------------------------------
