@@ -1,0 +1,123 @@
+"""PDF reader: bytes -> Layout, from the text layer where it is sound, else by OCR.
+
+Each page is parsed once with pdfplumber (tables, then the lines outside them). A page
+whose text layer is broken ((cid:N), private-use, mojibake) is read from pypdfium2's text
+instead, and a page that is still unreadable, or that is an image with (almost) no text,
+goes to OCR. Limits are enforced as the document is read: page count before any page is
+parsed, the wall-time deadline before each page, and image sizes before anything is
+decoded or rendered.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from io import BytesIO
+
+from ..errors import InvalidInput, LimitExceeded
+from ..layout import Layout
+from ..settings import Settings
+from .pdf_flow import remove_furniture, to_blocks
+from .pdf_items import PageItems
+from .pdf_page import broken_text, page_items
+
+for _name in ("pdfminer", "pdfplumber", "pypdfium2"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+def check_bytes(data: bytes) -> None:
+    """Reject what is plainly not a whole PDF before any parser sees it."""
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        start = data[:40].decode("latin-1", "replace").strip().replace("\n", " ")
+        kind = "an HTML page" if re.search(rb"<(!doctype|html|head|body)", head, re.I) else repr(start[:20])
+        raise InvalidInput(f"not a PDF: the file is {kind}")
+    if b"%%EOF" not in data[-2048:]:
+        raise InvalidInput("truncated PDF: no end-of-file marker")
+
+
+def open_documents(data: bytes, settings: Settings):
+    """(pypdfium2 document, pdfplumber document) after the encryption and page-count checks."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        reason = str(exc).lower()
+        if "password" in reason or "security" in reason:
+            raise InvalidInput("encrypted PDF: a password is needed to open it") from None
+        raise InvalidInput(f"corrupt PDF: {str(exc).splitlines()[0]}") from None
+    if len(doc) > settings.limits.max_pages:
+        n = len(doc)
+        doc.close()
+        raise LimitExceeded(f"{n} pages is over the limit of {settings.limits.max_pages}")
+    if len(doc) == 0:
+        raise InvalidInput("PDF has no pages")
+    try:
+        plumber = pdfplumber.open(BytesIO(data))
+    except Exception as exc:  # pdfminer raises many unrelated types for damaged files
+        doc.close()
+        raise InvalidInput(f"corrupt PDF: {type(exc).__name__}: {str(exc)[:80]}") from None
+    return doc, plumber
+
+
+def check_images(page, number: int, settings: Settings) -> None:
+    """Refuse a page holding an image bigger than the pixel limit (decompression bombs)."""
+    for image in page.images:
+        w, h = image.get("srcsize", (0, 0))
+        if w * h > settings.limits.max_image_pixels:
+            raise LimitExceeded(f"page {number}: image of {int(w)}x{int(h)} pixels is over the limit "
+                                f"of {settings.limits.max_image_pixels}")
+
+
+def needs_ocr(items: PageItems, raw: str, page, settings: Settings) -> bool:
+    chars = len(re.sub(r"\s+", "", raw))
+    return chars < settings.ocr.min_chars_per_page and bool(page.images)
+
+
+def read_page(number: int, plumber_page, pdfium_page, settings: Settings) -> PageItems:
+    """One page by the best route: text layer, else pypdfium2's text, else OCR."""
+    check_images(plumber_page, number, settings)
+    items, raw = page_items(plumber_page, number)
+    if broken_text(raw):
+        from .pdf_pdfium import pdfium_items
+
+        items, raw = pdfium_items(pdfium_page, plumber_page, number)
+        if not broken_text(raw) and raw.strip():
+            return items
+    elif not needs_ocr(items, raw, plumber_page, settings):
+        return items
+    if not settings.ocr.enabled:
+        return items
+    from .ocr import ocr_page
+
+    return ocr_page(pdfium_page, number, settings)
+
+
+def read_pdf(data: bytes, settings: Settings) -> Layout:
+    """The document's blocks in reading order, tables as cell grids, with page numbers."""
+    check_bytes(data)
+    deadline = time.monotonic() + settings.limits.max_seconds
+    doc, plumber = open_documents(data, settings)
+    pages: list[PageItems] = []
+    try:
+        for i, plumber_page in enumerate(plumber.pages):
+            if time.monotonic() > deadline:
+                raise LimitExceeded(f"over the time limit of {settings.limits.max_seconds:g}s at page {i + 1}")
+            try:
+                pages.append(read_page(i + 1, plumber_page, doc[i], settings))
+            except (InvalidInput, MemoryError):
+                raise
+            except Exception as exc:  # a damaged page: say which, never a traceback
+                raise InvalidInput(f"page {i + 1} cannot be read: {type(exc).__name__}: {str(exc)[:80]}") from None
+            finally:
+                plumber_page.close()
+        title = (plumber.metadata or {}).get("Title")
+    finally:
+        plumber.close()
+        doc.close()
+    remove_furniture(pages)
+    return Layout(blocks=to_blocks(pages), pages=len(pages),
+                  ocr_pages=[p.number for p in pages if p.ocr],
+                  title_hint=title if isinstance(title, str) and re.search(r"[\u4e00-\u9fff]", title) else None)

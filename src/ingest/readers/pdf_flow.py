@@ -1,0 +1,140 @@
+"""Pages of positioned lines and tables -> layout blocks in reading order.
+
+Removes page furniture (running headers and footers repeated on most pages, page numbers),
+rebuilds paragraphs from wrapped lines (a new block starts at an enumeration or heading
+marker, after a line that ends short of the right margin, at a first-line indent, a wider
+vertical gap or a change of font size), joins a paragraph or a table that continues on the
+next page, and keeps tables in place between the paragraphs around them.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from ..layout import Block
+from .pdf_items import Line, PageItems, TableItem, join_wrapped
+from .pdf_tables import columns_match, stitch
+
+MARKER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|"
+    r"[一二三四五六七八九十]+是|\d+\s*[、.．](?!\d)|第[一二三四五六七八九十\d]+[章节部分条、，,是]|"
+    r"其[一二三四五六七八九十]+[，,、]|首先|其次|再次|最后|[①-⑳])"
+)
+PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－~\s]*\d{1,4}[-—–－~\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
+    r"(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|"
+    r"第\s*[一二三四五六七八九十]+\s*页)$",
+    re.IGNORECASE,
+)
+ZONE = 0.12  # top and bottom share of the page height where furniture lives
+
+
+def _in_zone(line: Line, page: PageItems) -> bool:
+    return line.bottom < page.height * ZONE or line.top > page.height * (1 - ZONE)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def remove_furniture(pages: list[PageItems]) -> None:
+    """Drop page numbers and header/footer lines repeated on most pages, in place."""
+    seen = Counter(k for p in pages for k in {_key(ln.text) for ln in p.lines if _in_zone(ln, p)})
+    need = max(2, (len(pages) + 1) // 2)
+    for page in pages:
+        page.lines = [ln for ln in page.lines if not (_in_zone(ln, page) and (
+            PAGE_NUMBER.match(ln.text.strip()) or (len(pages) > 1 and seen[_key(ln.text)] >= need)))]
+
+
+@dataclass
+class _Margins:
+    left: float
+    right: float
+    gap: float  # usual space between two lines of a paragraph
+    size: float = 0.0  # body font size
+
+
+def _margins(lines: list[Line]) -> _Margins:
+    if not lines:
+        return _Margins(0, 0, 0)
+    lefts = Counter(round(ln.x0) for ln in lines)
+    left = min(x for x, n in lefts.items() if n >= max(1, lefts.most_common(1)[0][1] // 3))
+    rights = sorted(ln.x1 for ln in lines)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if 0 <= b.top - a.bottom < 3 * _h(a)]
+    sizes = [ln.size for ln in lines if ln.size]
+    return _Margins(left, right, statistics.median(gaps) if gaps else 0.0,
+                    statistics.median(sizes) if sizes else 0.0)
+
+
+def _h(line: Line) -> float:
+    return line.size or line.height or 10.0
+
+
+def _centered(line: Line, m: _Margins) -> bool:
+    left, right = line.x0 - m.left, m.right - line.x1
+    return left > 2 * _h(line) and right > 2 * _h(line) and abs(left - right) < 2 * _h(line)
+
+
+def starts_block(prev: Line | None, line: Line, m: _Margins, same_page: bool) -> bool:
+    """Whether `line` opens a new paragraph rather than continuing `prev`."""
+    if prev is None or MARKER.match(line.text):
+        return True
+    h = _h(line)
+    if prev.size and line.size and abs(prev.size - line.size) > 1:
+        return True
+    if same_page and line.top - prev.bottom > m.gap + 0.6 * h:
+        return True
+    if _centered(line, m) and (_centered(prev, m) or (m.size and line.size > m.size + 1)):
+        return False  # a centred or large-type title wrapped over lines
+    return prev.x1 < m.right - 1.5 * h or line.x0 > m.left + 1.2 * h
+
+
+def _margins_by_width(pages: list[PageItems]) -> dict[int, _Margins]:
+    groups: dict[int, list[Line]] = {}
+    for page in pages:
+        groups.setdefault(round(page.width), []).extend(sorted(page.lines, key=lambda ln: ln.top))
+    return {w: _margins(lines) for w, lines in groups.items()}
+
+
+def to_blocks(pages: list[PageItems]) -> list[Block]:
+    """Paragraph and table blocks in reading order across `pages` (furniture already removed)."""
+    margins = _margins_by_width(pages)
+    blocks: list[Block] = []
+    para: list[Line] = []
+    prev: Line | None = None
+    prev_page = 0
+    last_table: TableItem | None = None
+
+    def flush() -> None:
+        if para:
+            blocks.append(Block("paragraph", join_wrapped([ln.text for ln in para]), page=para_page[0]))
+            para.clear()
+
+    para_page = [0]
+    for page in pages:
+        m = margins[round(page.width)]
+        for i, item in enumerate(page.ordered()):
+            if isinstance(item, TableItem):
+                flush()
+                if (i == 0 and last_table is not None and blocks and blocks[-1].kind == "table"
+                        and prev_page == page.number - 1 and columns_match(last_table, item)):
+                    last_table = stitch(last_table, item)
+                    blocks[-1].table = last_table.table
+                else:
+                    last_table = item
+                    blocks.append(Block("table", page=page.number, table=item.table))
+                prev = None
+                continue
+            same_page = prev_page == page.number
+            if starts_block(prev, item, m, same_page):
+                flush()
+                para_page[0] = page.number
+            para.append(item)
+            last_table = None
+            prev = item
+        prev_page = page.number
+    flush()
+    return blocks

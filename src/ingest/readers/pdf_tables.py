@@ -1,0 +1,137 @@
+"""Table grids for the PDF reader: cell boxes -> spans, and stitching across page breaks.
+
+`grid_from_boxes` turns the boxes of a table's cells (from pdfplumber or from ruling lines
+found in a scan) into row/col/rowspan/colspan. `stitch` joins a table fragment at the top
+of a page onto the table that ended the previous page when their columns line up, dropping
+a repeated header and mending a row that the page break cut in two.
+"""
+from __future__ import annotations
+
+from ..layout import Cell, Table
+from .pdf_items import TableItem, is_number, join_wrapped
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+def cluster(values: list[float], tol: float) -> list[float]:
+    """Sorted representatives of `values`, merging values closer than `tol`."""
+    reps: list[float] = []
+    for v in sorted(values):
+        if reps and v - reps[-1] <= tol:
+            continue
+        reps.append(v)
+    return reps
+
+
+def _index(edges: list[float], value: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+
+
+def grid_from_boxes(boxes: list[Box], texts: list[str], tol: float) -> tuple[Table, list[float]]:
+    """A table from cell boxes and their texts; also the x positions of its column edges."""
+    xs = cluster([b[0] for b in boxes] + [b[2] for b in boxes], tol)
+    ys = cluster([b[1] for b in boxes] + [b[3] for b in boxes], tol)
+    cells, taken = [], set()
+    for (x0, top, x1, bottom), text in zip(boxes, texts):
+        c0, c1, r0, r1 = _index(xs, x0), _index(xs, x1), _index(ys, top), _index(ys, bottom)
+        if c1 <= c0 or r1 <= r0 or (r0, c0) in taken:
+            continue
+        taken.add((r0, c0))
+        cells.append(Cell(r0, c0, text, rowspan=r1 - r0, colspan=c1 - c0))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(cells), xs
+
+
+def table_item(boxes: list[Box], texts: list[str], page_width: float, tol: float) -> TableItem:
+    table, xs = grid_from_boxes(boxes, texts, tol)
+    return TableItem(table, top=min(b[1] for b in boxes), bottom=max(b[3] for b in boxes),
+                     col_edges=[x / page_width for x in xs], x0=xs[0], x1=xs[-1])
+
+
+# ---- dense grids: rows of Cell objects, a spanning cell repeated at every position ----
+
+def _from_dense(rows: list[list[Cell]]) -> Table:
+    spans: dict[int, list[int]] = {}
+    owners: dict[int, Cell] = {}
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            box = spans.setdefault(id(cell), [r, c, r, c])
+            owners[id(cell)] = cell
+            box[0], box[1] = min(box[0], r), min(box[1], c)
+            box[2], box[3] = max(box[2], r), max(box[3], c)
+    cells = [Cell(r0, c0, owners[k].text, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1)
+             for k, (r0, c0, r1, c1) in spans.items()]
+    return Table(sorted(cells, key=lambda c: (c.row, c.col)))
+
+
+def _dense(table: Table) -> list[list[Cell]]:
+    """The grid with holes filled by empty cells, so every position holds a Cell."""
+    rows = table.grid()
+    return [[cell if cell is not None else Cell(r, c, "") for c, cell in enumerate(row)]
+            for r, row in enumerate(rows)]
+
+
+def _row_key(row: list[Cell]) -> tuple[str, ...]:
+    return tuple(cell.text.replace(" ", "") for cell in row)
+
+
+def columns_match(a: TableItem, b: TableItem, tol: float = 0.012) -> bool:
+    return (a.table.n_cols == b.table.n_cols and len(a.col_edges) == len(b.col_edges)
+            and all(abs(x - y) <= tol for x, y in zip(a.col_edges, b.col_edges)))
+
+
+def _same_columns(above: Cell, below: Cell, top: list[list[Cell]], bottom: list[list[Cell]]) -> bool:
+    cols_above = {c for c, cell in enumerate(top[-1]) if cell is above}
+    cols_below = {c for c, cell in enumerate(bottom[0]) if cell is below}
+    return cols_above == cols_below
+
+
+def _drop_repeated_header(top: list[list[Cell]], bottom: list[list[Cell]]) -> list[list[Cell]]:
+    k = 0
+    while k < min(len(top), len(bottom) - 1) and _row_key(top[k]) == _row_key(bottom[k]) \
+            and any(cell.text for cell in bottom[k]):
+        k += 1
+    return bottom[k:]
+
+
+def _is_cut_row(above: list[Cell], first: list[Cell]) -> bool:
+    """The fragment's first row is the rest of the previous page's last row (labels only)."""
+    value_cols = [c for c, cell in enumerate(above) if is_number(cell.text)]
+    return bool(value_cols) and all(not first[c].text for c in value_cols)
+
+
+def _merge_junction(top: list[list[Cell]], bottom: list[list[Cell]]) -> None:
+    """Across the junction, extend the cells above over the empty or cut cells below."""
+    above, first = top[-1], bottom[0]
+    cut = _is_cut_row(above, first)
+    for c in range(len(first)):
+        below, over = first[c], above[c]
+        if below is over or not (cut or (not below.text and over.text and not is_number(over.text))):
+            continue
+        if not _same_columns(over, below, top, bottom):
+            continue
+        if below.text:
+            over.text = join_wrapped([over.text, below.text])
+        for row in bottom:
+            for i, cell in enumerate(row):
+                if cell is below:
+                    row[i] = over
+
+
+def _drop_covered_rows(rows: list[list[Cell]]) -> list[list[Cell]]:
+    out: list[list[Cell]] = []
+    for row in rows:
+        if out and all(cell is prev for cell, prev in zip(row, out[-1])):
+            continue
+        out.append(row)
+    return out
+
+
+def stitch(top: TableItem, bottom: TableItem) -> TableItem:
+    """`bottom` (a fragment from the next page) appended to `top`."""
+    upper, lower = _dense(top.table), _dense(bottom.table)
+    lower = _drop_repeated_header(upper, lower)
+    _merge_junction(upper, lower)
+    table = _from_dense(_drop_covered_rows(upper + lower))
+    return TableItem(table, top=top.top, bottom=top.bottom, col_edges=top.col_edges,
+                     x0=top.x0, x1=top.x1)
