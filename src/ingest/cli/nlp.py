@@ -1,0 +1,73 @@
+"""`ingest train` and `ingest eval`: fit and measure the statement type and theme models."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+console = Console()
+
+
+def _tally_table(title: str, tally, labels: list[str]) -> Table:
+    table = Table(title=title)
+    for col in ("label", "precision", "recall", "F1", "support"):
+        table.add_column(col, justify="left" if col == "label" else "right")
+    for label in labels:
+        p, r, f = tally.prf(label)
+        tp, _, fn = tally.counts.get(label, [0, 0, 0])
+        table.add_row(label, f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", str(tp + fn))
+    p, r, f = tally.prf()
+    table.add_row("[b]micro[/b]", f"{p:.3f}", f"{r:.3f}", f"{f:.3f}", "")
+    return table
+
+
+def train_cmd(
+    config: Path = typer.Option(None, help="type textcat config (default config/textcat.cfg)"),
+    data: list[Path] = typer.Option(None, help="labelled JSON lines (default data/statements*.jsonl)"),
+    out: Path = typer.Option(None, help="where the models go (default models/)"),
+    seed: int = typer.Option(42, help="random seed: same data + seed -> same model"),
+) -> None:
+    """Train the statement type and theme models (offline, seeded) and save them."""
+    from .. import train
+
+    if config:
+        train.TYPE_CONFIG = str(config.resolve())
+    with console.status("training the type and theme models…"):
+        result = train.train_models(data or None, out, seed)
+    console.print(f"trained on {result['examples']} statements -> {result['out']}")
+
+
+def eval_cmd(
+    cv: int = typer.Option(5, help="k for k-fold cross-validation"),
+    data: list[Path] = typer.Option(None, help="labelled JSON lines (default data/statements*.jsonl)"),
+    seed: int = typer.Option(42),
+) -> None:
+    """Cross-validate: type macro-F1 and per-theme precision/recall (cues, model, both)."""
+    from .. import themes, train
+
+    if cv < 2:
+        raise typer.BadParameter("--cv needs at least 2 folds")
+    rows = train.read_examples(data or train.default_data())
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task(f"{cv}-fold cross-validation", total=cv)
+        result = train.cross_validate(rows, cv, seed, lambda n: progress.update(task, completed=n))
+    types = result["types"]
+    console.print(_tally_table(f"type ({cv}-fold CV, {len(rows)} statements)", types, list(train.TYPES)))
+    console.print(f"type macro-F1: [b]{types.macro_f1(train.TYPES):.3f}[/b]")
+    summary = Table(title="themes: micro-F1 by method")
+    for col in ("method", "precision", "recall", "F1"):
+        summary.add_column(col)
+    for method, tally in result["themes"].items():
+        summary.add_row(method, *(f"{v:.3f}" for v in tally.prf()))
+    chosen = themes.settings().get("method", "both")
+    console.print(_tally_table(f"themes per theme (method: {chosen})", result["themes"][chosen],
+                               themes.theme_ids()))
+    console.print(summary)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train")(train_cmd)
+    app.command("eval")(eval_cmd)

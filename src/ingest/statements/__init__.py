@@ -1,0 +1,29 @@
+"""Problem and improvement statements of a report, typed and tagged with themes.
+
+    extract_statements(sections) -> [Statement]
+
+segment (section text -> candidates with context) -> classify (type: model + measured rules)
+-> themes (ids from config/themes.yaml, for problems and improvements only).
+The trained models load once per process, on first use.
+"""
+from __future__ import annotations
+
+from ..record import Section, Statement
+from .. import themes
+from . import nlp
+from .classify import KINDS, classify
+from .segment import segment
+
+
+def extract_statements(sections: list[Section]) -> list[Statement]:
+    """Given a record's sections, return its statements in document order."""
+    typed = classify(segment(sections))
+    kinds = [t for t in typed if t.type in KINDS]
+    method = themes.settings().get("method", "both")
+    probs = nlp.theme_scores([t.text for t in kinds]) if method != "cues" and kinds else None
+    tags = dict(zip(map(id, kinds), themes.assign([t.text for t in kinds], probs)))
+    return [Statement(section=t.section, type=t.type, text=t.text, themes=tags.get(id(t), []))
+            for t in typed]
+
+
+__all__ = ["extract_statements"]

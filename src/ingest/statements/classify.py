@@ -1,0 +1,75 @@
+"""Candidate statements -> typed statements (problem / improvement / other).
+
+The shipped textcat model decides by default; the rules in config/statements.yaml
+(`type_rules`) apply only where they measured better: an item under a 问题/改进 sub-heading or
+label takes that type, a free framing sentence is `other`, and an item whose sentences state a
+problem and then its fix becomes two statements.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..settings import load_yaml
+from . import nlp
+from .segment import Candidate, clean, is_framing
+
+KINDS = ("problem", "improvement")
+
+
+@dataclass
+class Typed:
+    """A statement text with its type and where it was found."""
+
+    section: str
+    text: str
+    type: str
+
+
+@lru_cache(maxsize=1)
+def type_rules() -> dict:
+    return dict(load_yaml("statements.yaml").get("type_rules") or {})
+
+
+def best(scores: dict[str, float]) -> str:
+    return max(scores, key=scores.get) if scores else "other"
+
+
+def decide(cand: Candidate, scores: dict[str, float], rules: dict | None = None) -> str:
+    """Given a candidate and the model's scores for its text, return its type."""
+    rules = type_rules() if rules is None else rules
+    if rules.get("framing_is_other") and not cand.enumerated and is_framing(cand.sentences[-1]):
+        return "other"
+    if rules.get("context_overrides") and cand.context in KINDS:
+        return cand.context
+    if rules.get("hint_overrides") and cand.enumerated and cand.hint in KINDS:
+        return cand.hint
+    weight = float(rules.get("hint_weight", 0.0))
+    if weight and cand.enumerated and cand.hint in KINDS:
+        scores = {**scores, cand.hint: scores.get(cand.hint, 0.0) + weight}
+    return best(scores)
+
+
+def split_mixed(cand: Candidate, sent_scores: list[dict[str, float]], rules: dict) -> list[Typed] | None:
+    """An item whose sentences are confidently both problem and improvement -> one per sentence."""
+    cut = float(rules.get("min_split_confidence", 0.6))
+    kinds = [best(s) if s.get(best(s), 0.0) >= cut else None for s in sent_scores]
+    if not ({"problem", "improvement"} <= set(kinds)):
+        return None
+    return [Typed(cand.section, clean(s), best(sc)) for s, sc in zip(cand.sentences, sent_scores)
+            if clean(s)]
+
+
+def classify(cands: list[Candidate], rules: dict | None = None) -> list[Typed]:
+    """Given candidates in document order, return typed statements in document order."""
+    rules = type_rules() if rules is None else rules
+    multi = [c for c in cands if len(c.sentences) > 1] if rules.get("split_mixed_items") else []
+    texts = [c.text for c in cands] + [s for c in multi for s in c.sentences]
+    scores = nlp.type_scores(texts) if texts else []
+    whole, rest = scores[: len(cands)], iter(scores[len(cands):])
+    per_sentence = {id(c): [next(rest) for _ in c.sentences] for c in multi}
+    out: list[Typed] = []
+    for cand, sc in zip(cands, whole):
+        split = split_mixed(cand, per_sentence[id(cand)], rules) if id(cand) in per_sentence else None
+        out.extend(split or [Typed(cand.section, cand.text, decide(cand, sc, rules))])
+    return out

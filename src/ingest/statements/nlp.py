@@ -1,0 +1,78 @@
+"""The spaCy side of statements: a blank Chinese pipeline with the jieba segmenter.
+
+`blank()` makes the untrained pipeline that training starts from; `type_pipeline()` and
+`themes_pipeline()` load the trained models shipped in models/ once per process (lazily, on
+first use). Domain words (政务新媒体, 三审三校...) come from models/jieba_dict.txt so jieba keeps
+them whole. Nothing here downloads anything.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from ..errors import IngestError
+from ..settings import models_dir
+
+TYPE_MODEL = "statement_type"
+THEMES_MODEL = "statement_themes"
+JIEBA_DICT = "jieba_dict.txt"
+
+
+@lru_cache(maxsize=1)
+def load_domain_words(path: str | None = None) -> Path:
+    """Add the domain dictionary to jieba (the segmenter spaCy's zh tokenizer calls); return its path."""
+    import jieba
+
+    dict_path = Path(path) if path else models_dir() / JIEBA_DICT
+    if dict_path.exists():
+        jieba.setLogLevel(60)
+        jieba.load_userdict(str(dict_path))
+    return dict_path
+
+
+def blank() -> Language:
+    """An empty zh pipeline whose tokenizer segments with jieba plus our domain words."""
+    load_domain_words()
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+def model_path(name: str) -> Path:
+    return models_dir() / name
+
+
+def load_model(path: Path) -> Language:
+    """A trained pipeline from disk, or an IngestError saying how to make it."""
+    load_domain_words()
+    if not (path / "config.cfg").exists():
+        raise IngestError(f"no trained model at {path}; run `ingest train` first")
+    return spacy.load(path)
+
+
+@lru_cache(maxsize=1)
+def type_pipeline() -> Language:
+    """The shipped problem/improvement/other classifier, loaded once per process."""
+    return load_model(model_path(TYPE_MODEL))
+
+
+@lru_cache(maxsize=1)
+def themes_pipeline() -> Language | None:
+    """The shipped multi-label theme model, or None where none ships (cue rules only)."""
+    path = model_path(THEMES_MODEL)
+    return load_model(path) if (path / "config.cfg").exists() else None
+
+
+def type_scores(texts: list[str], nlp: Language | None = None) -> list[dict[str, float]]:
+    """Given statement texts, return each one's {problem, improvement, other} probabilities."""
+    nlp = nlp or type_pipeline()
+    return [dict(doc.cats) for doc in nlp.pipe(texts)]
+
+
+def theme_scores(texts: list[str], nlp: Language | None = None) -> list[dict[str, float]]:
+    """Given statement texts, return each one's {theme_id: probability} from the theme model."""
+    nlp = nlp or themes_pipeline()
+    if nlp is None:
+        return [{} for _ in texts]
+    return [dict(doc.cats) for doc in nlp.pipe(texts)]

@@ -1,0 +1,231 @@
+"""Section text -> candidate statements, each with the context it was found in.
+
+Per RECORD.md: one candidate per enumerated item (一是, （一）, 1., 1、, 首先…), per item of a
+；-separated run after a colon lead-in, or per sentence where nothing is enumerated. Sub-headings
+and bare labels (（一）存在的主要问题, 改进措施：) are not candidates; they set the `context`
+(problem / improvement) of what follows. Lead-ins (…存在以下问题：) and framing sentences set a
+weaker `hint`. Markers, labels and cues are data in config/statements.yaml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..record import Section
+from ..settings import load_yaml
+
+SENTENCE_END = "。！？!?"
+TRIM = " \t\u3000，,；;。：:"
+_SENTENCES = re.compile(r"[^。！？!?]+[。！？!?]*")
+
+
+@dataclass
+class Candidate:
+    """One would-be statement and what surrounds it."""
+
+    section: str
+    text: str
+    context: str | None = None     # from a sub-heading, a label or a one-kind chapter heading
+    hint: str | None = None        # from the lead-in or framing sentence before it
+    enumerated: bool = False       # an enumerated or ；-listed item, not a free sentence
+    sentences: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    section: str
+    context: str | None = None
+    hint: str | None = None
+    active: bool = True
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    """config/statements.yaml, with its regexes compiled."""
+    cfg = load_yaml("statements.yaml")
+    markers = "|".join(f"(?:{m})" for m in cfg["markers"])
+    labels = cfg["labels"]
+    all_labels = sorted((lab for kind in labels.values() for lab in kind), key=len, reverse=True)
+    return {
+        "marker_at": re.compile(rf"(?:^|(?<=[。；;：:！？!?\s]))\s*(?:{markers})"),
+        "marker_start": re.compile(rf"^\s*(?:{markers})\s*"),
+        "label_prefix": re.compile(
+            rf"^\s*(?:(?:{markers})\s*)?(?P<label>[^，。；：,:]{{0,12}}?(?:{'|'.join(map(re.escape, all_labels))}))"
+            r"\s*[：:]\s*"),
+        "labels": labels,
+        "max_label_chars": int(cfg.get("max_label_chars", 30)),
+        "framing": [re.compile(p) for p in cfg["framing"]["patterns"]],
+        "hint": cfg["framing"]["hint"],
+        "lead_in_max": int(cfg["framing"].get("lead_in_max_chars", 80)),
+    }
+
+
+def label_kind(text: str) -> str | None:
+    """Given a label or heading, return problem / improvement / mixed, or None if it is neither."""
+    found = {kind for kind, labs in rules()["labels"].items() if any(lab in text for lab in labs)}
+    if len(found) == 2:
+        return "mixed"
+    return found.pop() if found else None
+
+
+def strip_marker(text: str) -> str:
+    return rules()["marker_start"].sub("", text, count=1)
+
+
+def sub_heading_kind(line: str) -> str | None:
+    """Given a line, return its kind if the whole line is a sub-heading or bare label."""
+    body = strip_marker(line).strip(TRIM)
+    if not body or len(body) > rules()["max_label_chars"] or re.search(r"[。；;，,]", body):
+        return None
+    # chapter-style headings (二、改进措施) are stripped above; a body is a heading only if it ends in a label
+    kind = label_kind(body)
+    if kind and any(body.endswith(lab) for labs in rules()["labels"].values() for lab in labs):
+        return kind
+    return None
+
+
+def hint_kind(text: str) -> str | None:
+    """Given a lead-in or framing sentence, return the kind of items it announces, if any."""
+    for kind in ("improvement", "problem"):
+        if any(cue in text for cue in rules()["hint"][kind]):
+            return kind
+    return None
+
+
+def is_framing(sentence: str) -> bool:
+    """Given a sentence, say whether it frames the items rather than states one."""
+    s = sentence.strip().rstrip("。！？!?")
+    return any(p.search(s) for p in rules()["framing"])
+
+
+def sentences(text: str) -> list[str]:
+    """Given text, return its sentences (terminators kept)."""
+    return [m.group(0).strip() for m in _SENTENCES.finditer(text) if m.group(0).strip(TRIM)]
+
+
+def clean(text: str) -> str:
+    return text.strip(TRIM).strip()
+
+
+def split_items(text: str) -> tuple[str, list[str]]:
+    """Given text, return (text before the first marker, [items without markers])."""
+    starts = [m.start() for m in rules()["marker_at"].finditer(text)]
+    if not starts:
+        return text, []
+    bounds = starts + [len(text)]
+    items = [strip_marker(text[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return text[: starts[0]], [i for i in (clean(x) for x in items) if i]
+
+
+def colon_list(text: str) -> tuple[str, list[str], str] | None:
+    """Given text `lead-in：A；B；C。rest`, return (lead-in, [A, B, C], rest), else None."""
+    m = re.search(r"[：:]", text)
+    if not m or m.start() > rules()["lead_in_max"]:
+        return None
+    lead, remainder = text[: m.end()], text[m.end():]
+    if any(ch in lead[:-1] for ch in SENTENCE_END):
+        return None
+    end = next((i for i, ch in enumerate(remainder) if ch in SENTENCE_END), len(remainder))
+    run, rest = remainder[: end + 1], remainder[end + 1:]
+    parts = [clean(p) for p in re.split(r"[；;]", run)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2:
+        return None
+    return lead, parts, rest
+
+
+def _item(state: _State, text: str) -> Candidate:
+    return Candidate(state.section, text, state.context, state.hint, True, sentences(text))
+
+
+def _free(state: _State, text: str) -> list[Candidate]:
+    """Free sentences: one candidate each; framing ones also set the hint for what follows."""
+    out = []
+    for sent in sentences(text):
+        body = clean(sent)
+        if not body:
+            continue
+        listed = colon_list(sent)
+        if listed:
+            out.extend(_listed(state, *listed))
+            continue
+        out.append(Candidate(state.section, body, state.context, state.hint, False, [sent]))
+        if is_framing(sent) or not state.context:
+            _announce(state, hint_kind(sent))
+    return out
+
+
+def _announce(state: _State, kind: str | None) -> None:
+    """A lead-in or framing sentence announces `kind` items; a different label context ends."""
+    if kind:
+        state.hint = kind
+        if state.context and state.context != kind:
+            state.context = None
+
+
+def _listed(state: _State, lead: str, items: list[str], rest: str) -> list[Candidate]:
+    _announce(state, hint_kind(lead))
+    out = [_item(state, i) for i in items]
+    return out + (_run(state, rest) if rest.strip(TRIM) else [])
+
+
+def _run(state: _State, text: str) -> list[Candidate]:
+    """A run of text (a line, or what follows a label) -> candidates, updating the state."""
+    label = rules()["label_prefix"].match(text)
+    if label and label_kind(label.group("label")):
+        kind = label_kind(label.group("label"))
+        state.context = None if kind == "mixed" else kind
+        state.hint = None
+        state.active = True
+        text = text[label.end():]
+    if not state.active:
+        return []
+    pre, items = split_items(text)
+    if not items:
+        listed = colon_list(text)
+        return _listed(state, *listed) if listed else _free(state, text)
+    out = []
+    if pre.strip(TRIM):
+        head = sentences(pre)
+        if head and re.search(r"[：:]\s*$", head[-1]):
+            out.extend(_free(state, "".join(head[:-1])))
+            _announce(state, hint_kind(head[-1]))
+        else:
+            out.extend(_free(state, pre))
+    return out + [_item(state, i) for i in items]
+
+
+def heading_context(heading: str | None) -> str | None:
+    """A chapter heading that names only problems (or only fixes) gives its items that context."""
+    if not heading:
+        return None
+    kind = label_kind(strip_marker(heading))
+    return kind if kind in ("problem", "improvement") else None
+
+
+def segment_section(section: Section) -> list[Candidate]:
+    """Given one section, return its candidate statements in document order.
+
+    The problems section is read whole; any other section only from a problem/improvement
+    sub-heading or label on.
+    """
+    state = _State(section.id, context=heading_context(section.heading),
+                   active=section.id == "problems")
+    out: list[Candidate] = []
+    for line in section.text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        kind = sub_heading_kind(line)
+        if kind:
+            state.context = None if kind == "mixed" else kind
+            state.hint, state.active = None, True
+            continue
+        out.extend(_run(state, line))
+    return out
+
+
+def segment(sections: list[Section]) -> list[Candidate]:
+    """Given a record's sections, return all candidates in document order."""
+    return [c for s in sections for c in segment_section(s)]
