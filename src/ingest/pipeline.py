@@ -24,7 +24,9 @@ def parse_bytes(data: bytes, uri: str, settings: Settings | None = None,
         raise InvalidInput("empty file")
     if len(data) > settings.limits.max_bytes:
         raise LimitExceeded(f"{len(data)} bytes is over the limit of {settings.limits.max_bytes}")
-    media_type = media_type or readers.sniff(data, uri)
+    if media_type is None:
+        media_type = readers.sniff(data, uri)
+        readers.check_declared(media_type, uri)
     layout = readers.read(data, media_type, settings)
     doc = sections.split(layout)
     if not sections.is_annual_report(doc):

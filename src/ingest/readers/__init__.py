@@ -56,6 +56,19 @@ def sniff(data: bytes, name: str = "") -> str:
     return "application/octet-stream"
 
 
+# file name endings that promise a binary document format
+DECLARED = {".pdf": PDF, ".docx": DOCX}
+
+
+def check_declared(media_type: str, name: str) -> None:
+    """A file named .pdf/.docx must hold that format (an HTML error page saved as .pdf does not)."""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    declared = DECLARED.get(suffix)
+    if declared and media_type != declared:
+        found = {HTML: "an HTML page", TEXT: "plain text"}.get(media_type, media_type)
+        raise InvalidInput(f"named {suffix} but holds {found}, not a {suffix[1:].upper()} file")
+
+
 def _looks_like_text(data: bytes) -> bool:
     sample = data[:8192]
     if not sample.strip() or b"\x00" in sample:

@@ -1,0 +1,71 @@
+"""Readers for HTML, DOCX and text: the same report reads the same in every format."""
+import pytest
+from docx import Document
+
+from ingest.pipeline import parse_bytes
+from ingest.readers import sniff
+from ingest.readers.docx import read_docx
+from ingest.readers.html import read_html
+from ingest.settings import Settings
+
+from reports import as_docx, as_html, as_text, report_lines
+
+
+@pytest.mark.parametrize("render,media", [
+    (lambda ls: as_text(ls).encode("utf-8"), "text/plain"),
+    (lambda ls: as_text(ls).encode("gb18030"), "text/plain"),
+    (lambda ls: as_html(ls), "text/html"),
+    (lambda ls: as_html(ls, "gbk"), "text/html"),
+    (as_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+])
+def test_one_report_every_format(render, media):
+    record = parse_bytes(render(report_lines()), "report")
+    assert record.source.media_type == media
+    assert record.meta.agency == "青禾县市场监督管理局" and record.meta.year == 2023
+    assert record.meta.report_date == "2024-01-15" and record.meta.template == "2021"
+    assert [s.id for s in record.sections] == ["preamble", "overview", "proactive", "requests",
+                                               "review_litigation", "problems", "other_matters"]
+    assert record.tables.proactive["normative_documents"] == {"made": 2, "repealed": 1, "in_force": 9}
+    assert record.tables.requests["new_received"]["total"] == 5
+    assert record.tables.review_litigation is None
+    overview = next(s for s in record.sections if s.id == "overview")
+    assert "主动公开信息86条" in overview.text and "规章" not in overview.text
+    assert {c.rule: c.ok for c in record.checks}["requests_balance"] is True
+
+
+def test_html_chrome_is_not_report_text():
+    layout = read_html(as_html(report_lines()), Settings())
+    text = layout.text()
+    assert "当前位置" not in text and "备案号" not in text and "字号" not in text
+    assert text.startswith("青禾县市场监督管理局2023年政府信息公开工作年度报告")
+
+
+def test_html_rowspan_colspan():
+    page = ("<html><body><div><p>x</p><table>"
+            "<tr><td rowspan='2'>三、本年度办理结果</td><td colspan='2'>（一）予以公开</td><td>1</td></tr>"
+            "<tr><td>（三）不予公开</td><td>1.属于国家秘密</td><td>2</td></tr></table></div></body></html>")
+    (table,) = [b.table for b in read_html(page.encode(), Settings()).blocks if b.kind == "table"]
+    grid = table.grid()
+    assert grid[1][0].text == "三、本年度办理结果" and grid[0][2].text == "（一）予以公开"
+    assert grid[1][3].text == "2"
+
+
+def test_docx_merged_cells_become_spans():
+    doc = Document()
+    t = doc.add_table(rows=3, cols=3)
+    t.cell(0, 0).merge(t.cell(0, 2)).text = "申请人情况"
+    t.cell(1, 0).merge(t.cell(2, 0)).text = "（三）不予公开"
+    t.cell(1, 1).text, t.cell(2, 1).text = "1.属于国家秘密", "2.其他法律行政法规禁止公开"
+    import io
+    buf = io.BytesIO()
+    doc.save(buf)
+    (table,) = [b.table for b in read_docx(buf.getvalue(), Settings()).blocks if b.kind == "table"]
+    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
+    assert spans[(0, 0)] == (1, 3) and spans[(1, 0)] == (2, 1)
+
+
+def test_sniff_by_bytes_not_name():
+    assert sniff(b"%PDF-1.7 ...", "x.html") == "application/pdf"
+    assert sniff(as_html(report_lines()), "x.pdf") == "text/html"
+    assert sniff(as_docx(report_lines()), "x.bin").endswith("wordprocessingml.document")
+    assert sniff(bytes(range(256)) * 4, "x.txt") == "application/octet-stream"

@@ -1,0 +1,76 @@
+"""Sections and meta stages: heading spellings, glued headings, legacy chapters, dates."""
+from ingest import meta, sections
+from ingest.layout import Block, Layout
+
+
+def _doc(*paragraphs: str) -> sections.SectionedDoc:
+    return sections.split(Layout(blocks=[Block("paragraph", p) for p in paragraphs]))
+
+
+def test_2021_headings_with_odd_spacing_and_a_glued_first_sentence():
+    doc = _doc("某某县应急管理局 2023 年政府信息公开工作", "年度报告",
+               "本报告根据《中华人民共和国政府信息公开条例》编制。",
+               "一 、总体情况。2023年，我局主动公开信息120条。",
+               "二．主动公开政府信息的情况",
+               "三、收到和处理政府信息公开申请情况",
+               "四、政府信息公开行政复议和行政诉讼情况",
+               "五、政府信息公开工作存在的主要问题及改进情况",
+               "一是信息更新不及时。",
+               "六、其他需要报告的事项", "无。",
+               "某某县应急管理局", "2024年1月20日")
+    ids = [p.id for p in doc.parts]
+    assert ids == ["preamble", "overview", "proactive", "requests", "review_litigation", "problems", "other_matters"]
+    assert doc.parts[1].heading == "一、总体情况"
+    assert doc.parts[1].text().startswith("2023年，我局主动公开信息120条")
+    m = meta.extract(doc)
+    assert m.title == "某某县应急管理局2023年政府信息公开工作年度报告"
+    assert m.agency == "某某县应急管理局" and m.year == 2023
+    assert m.report_date == "2024-01-20"
+    assert m.template == "2021"
+
+
+def test_legacy_chapters_and_problems_as_two_chapters():
+    doc = _doc("某某市人民政府2012年政府信息公开工作年度报告",
+               "一、概述", "2012年共公开信息。",
+               "二、主动公开政府信息情况", "全年主动公开信息35条。",
+               "三、依申请公开政府信息情况", "未收到申请。",
+               "四、政府信息公开的收费及减免情况", "未收费。",
+               "五、因政府信息公开申请行政复议、提起行政诉讼的情况", "无。",
+               "六、存在的主要问题", "一是公开内容不够全面。",
+               "七、改进措施", "一是加强培训。",
+               "二〇一三年三月二十八日")
+    ids = [p.id for p in doc.parts]
+    assert ids == ["preamble", "overview", "proactive", "requests", "other_matters", "review_litigation",
+                   "problems", "problems"]
+    m = meta.extract(doc)
+    assert m.template == "legacy" and m.report_date == "2013-03-28" and m.year == 2012
+
+
+def test_numbering_must_increase_so_body_lines_do_not_start_chapters():
+    doc = _doc("某某镇人民政府2022年政府信息公开工作年度报告",
+               "一、总体情况", "正文。",
+               "二、主动公开政府信息情况",
+               "三、收到和处理政府信息公开申请情况",
+               "一、总体情况要求我们继续努力。",
+               "四、政府信息公开行政复议、行政诉讼情况")
+    assert [p.id for p in doc.parts].count("overview") == 1
+
+
+def test_year_first_title_and_signature_fallback():
+    doc = _doc("2021年度某某区司法局政府信息公开工作年度报告", "一、总体情况", "内容。",
+               "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+               "发布机构：某某区司法局", "发布日期：2022年1月5日")
+    m = meta.extract(doc)
+    assert m.year == 2021 and m.agency == "某某区司法局" and m.report_date == "2022-01-05"
+
+
+def test_not_a_report():
+    doc = _doc("图文解读：某某县2023年政府信息公开工作年度报告", "一图读懂年报要点。")
+    assert not sections.is_annual_report(doc)
+    assert "解读" in sections.not_report_reason(doc)
+
+
+def test_chinese_numerals():
+    assert meta.cn_to_int("二〇二五") == 2025 and meta.cn_to_int("二十七") == 27 and meta.cn_to_int("十") == 10
+    assert meta.parse_date("二〇二六年一月二十七日") == "2026-01-27"
+    assert meta.parse_date("2026年13月40日") is None
