@@ -1,0 +1,110 @@
+"""HTML rendering: a gov-CMS article page (site chrome, breadcrumbs, 字号 大 中 小, 打印 关闭,
+footer with 主办单位/备案号) with the report in its content div and tables with rowspan/colspan.
+Some pages are GBK-encoded with a matching meta charset."""
+from __future__ import annotations
+
+import zlib
+from html import escape
+
+from ..layout import Table
+from .model import Para, ReportSpec, TableBlock
+
+SKINS = (
+    # (head/top chrome, breadcrumb prefix, content div open, footer)
+    ('<div class="top"><a href="/">网站首页</a> | <a href="/wza/">无障碍浏览</a> | <a href="/old/">长者模式</a></div>'
+     '<div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a><a href="/hdjl/">互动交流</a><a href="/bsfw/">办事服务</a></div>',
+     '当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="../index.html">政府信息公开年报</a>',
+     '<div id="zoom" class="zoom">', ),
+    ('<table width="1000" align="center" class="head"><tr><td><img src="/images/logo.png" alt="{site}"></td>'
+     '<td><a href="/">首页</a> <a href="/xxgk/">信息公开</a> <a href="/zxft/">在线访谈</a></td></tr></table>',
+     '您现在的位置：<a href="/">首页</a> &gt;&gt; <a href="/xxgk/">政府信息公开</a> &gt;&gt; <a href="../index.html">年度报告</a>',
+     '<div class="TRS_Editor">'),
+    ('<header class="site-header"><ul class="menu"><li><a href="/">首页</a></li><li><a href="/xxgk/">信息公开</a></li>'
+     '<li><a href="/zcjd/">政策解读</a></li><li><a href="/hygq/">回应关切</a></li></ul></header>',
+     '您当前的位置：<a href="/">首页</a> &gt; <a href="/xxgk/">信息公开</a> &gt; <a href="../index.html">政府信息公开年报</a>',
+     '<div class="article-content" id="UCAP-CONTENT">'),
+)
+
+
+def _code(text: str) -> int:
+    """A stable number from a text (site codes and index numbers that never change between runs)."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def table_html(table: Table) -> str:
+    rows: dict[int, list[str]] = {}
+    for cell in table.cells:
+        span = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
+            f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+        rows.setdefault(cell.row, []).append(f"<td{span}>{escape(cell.text) or '&nbsp;'}</td>")
+    body = "".join(f"<tr>{''.join(rows.get(r, []))}</tr>" for r in range(table.n_rows))
+    return f'<table border="1" cellspacing="0" cellpadding="2" style="border-collapse:collapse"><tbody>{body}</tbody></table>'
+
+
+def heading_html(text: str, how: str) -> str:
+    if how == "h3":
+        return f"<h3>{escape(text)}</h3>"
+    if how == "strong":
+        return f'<p style="text-indent:2em"><strong>{escape(text)}</strong></p>'
+    return f'<p style="text-indent:2em;font-weight:bold">{escape(text)}</p>'
+
+
+def para_html(p: Para) -> str:
+    text = escape(p.text)
+    return f'<p style="text-indent:2em">{"<b>" + text + "</b>" if p.sub else text}</p>'
+
+
+def body_html(spec: ReportSpec) -> str:
+    parts = [para_html(Para(t)) for t in spec.lead]
+    for sec in spec.sections:
+        parts.append(heading_html(sec.heading, spec.style.html_headings))
+        for block in sec.blocks:
+            parts.append(table_html(block.table) if isinstance(block, TableBlock) else para_html(block))
+    parts += [f'<p style="text-align:right">{escape(line)}</p>' for line in (spec.signature, spec.date_text) if line]
+    return "\n".join(parts)
+
+
+def page(title: str, content: str, site: str, encoding: str, skin: int, published: str,
+         meta_box: str = "") -> bytes:
+    """A whole CMS article page around `content` (already HTML)."""
+    top, crumbs, open_div = SKINS[skin % len(SKINS)]
+    charset = ('<meta http-equiv="Content-Type" content="text/html; charset=gbk">' if encoding == "gbk"
+               else '<meta charset="utf-8">')
+    html = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head>{charset}
+<title>{escape(title)}_{escape(site)}</title>
+<meta name="ArticleTitle" content="{escape(title)}"><meta name="PubDate" content="{published}">
+<link rel="stylesheet" href="/css/style.css"><script src="/js/jquery.min.js"></script></head>
+<body>{top.format(site=escape(site))}
+<div class="crumbs">{crumbs}</div>
+<div class="article">{meta_box}
+<h1 class="title">{escape(title)}</h1>
+<div class="info">发布时间：{published}　来源：{escape(site)}　浏览次数：<span id="views">{len(content) % 997}</span>
+【字号：<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> <a href="javascript:doZoom(14)">小</a>】
+【<a href="javascript:window.print()">打印</a>】【<a href="javascript:window.close()">关闭</a>】</div>
+{open_div}
+{content}
+</div>
+<div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a></div>
+</div>
+<div class="footer"><p>主办单位：{escape(site)}办公室　承办单位：{escape(site)}大数据中心</p>
+<p>备案号：X ICP备{_code(site) % 90000000 + 10000000}号　网站标识码：{_code(title) % 9000000000 + 1000000000}</p>
+<p><a href="/sitemap/">网站地图</a> | <a href="/contact/">联系我们</a></p></div>
+</body></html>
+"""
+    return html.encode(encoding, errors="xmlcharrefreplace")
+
+
+def published_date(spec: ReportSpec) -> str:
+    return spec.report_date or f"{spec.year + 1}-01-31"
+
+
+def render(spec: ReportSpec, site: str | None = None) -> bytes:
+    site = site or spec.agency
+    box = ""
+    if spec.style.html_skin == 2:
+        box = (f'<table class="xxgk-meta"><tr><td>索引号：</td><td>{_code(spec.name) % 10**8:08d}/{spec.year + 1}-00012</td>'
+               f'<td>主题分类：</td><td>其他</td></tr><tr><td>发布机构：</td><td>{escape(spec.agency)}</td>'
+               f'<td>发布日期：</td><td>{published_date(spec)}</td></tr></table>')
+    return page(spec.title.replace(" ", ""), body_html(spec), site, spec.style.html_encoding,
+                spec.style.html_skin, published_date(spec), box)

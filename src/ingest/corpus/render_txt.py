@@ -1,0 +1,28 @@
+"""Plain-text rendering: markdown-ish headings, paragraphs, tables as tab-separated grid rows."""
+from __future__ import annotations
+
+from ..layout import Table
+from .model import ReportSpec, TableBlock
+
+
+def table_lines(table: Table) -> list[str]:
+    """Each grid row as tab-separated cell texts; a position covered by a span prints empty."""
+    lines = []
+    for r, row in enumerate(table.grid()):
+        texts = [cell.text if cell is not None and cell.row == r and cell.col == c else ""
+                 for c, cell in enumerate(row)]
+        lines.append("\t".join(texts))
+    return lines
+
+
+def render(spec: ReportSpec) -> bytes:
+    level = "#" * spec.style.heading_level
+    out = ["", "", f"# {spec.title}", ""]
+    for lead in spec.lead:
+        out += [lead, ""]
+    for sec in spec.sections:
+        out += [f"{level} {sec.heading}", ""]
+        for block in sec.blocks:
+            out += (table_lines(block.table) if isinstance(block, TableBlock) else [block.text]) + [""]
+    out += [line for line in (spec.signature, spec.date_text) if line]
+    return ("\n".join(out) + "\n").encode("utf-8")
