@@ -69,3 +69,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def readonly_engine(path: str | Path, immutable: bool = False) -> Engine:
+    """A read-only engine on an SQLite file (immutable: no locking, the file must not change)."""
+    uri = f"file:{Path(path).resolve()}?mode=ro" + ("&immutable=1" if immutable else "")
+    return create_engine("sqlite://", creator=lambda: _connect_uri(uri))
+
+
+def _connect_uri(uri: str):
+    import sqlite3
+
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold an SQLite WAL into the main file (so an immutable reader sees everything)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,0 +1,211 @@
+"""`ingest export | search | themes | checks | history | serve`: what analysts and search
+teams get out of a store. Tables print with Rich; `--json` and `--csv` give the same rows."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+out = Console()
+err = Console(stderr=True)
+DB_HELP = "Store URL (sqlite:///path.db, postgresql+psycopg://...) or SQLite path; default output/ingest.db or $INGEST_DB."
+
+
+@contextmanager
+def opened(db: str | None):
+    """The store at `db`; any IngestError or bad URL becomes a one-line error and exit 2."""
+    from ..errors import IngestError
+    from ..store import open_store
+
+    try:
+        store = open_store(db)
+    except IngestError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - unreachable server, unknown driver...
+        err.print(f"error: cannot open store: {str(exc).splitlines()[0]}", markup=False,
+                  highlight=False)
+        raise typer.Exit(2)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def emit(rows: list[dict], columns: list[str], title: str, as_json: bool, as_csv: bool) -> None:
+    """Rows as a Rich table, or as JSON (a list of objects) or CSV on stdout."""
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row[c]) for c in columns))
+    out.print(table)
+
+
+def _fail(exc) -> None:
+    err.print(f"error: {exc}", markup=False, highlight=False)
+    raise typer.Exit(exc.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def export(
+        fmt: str = typer.Option("jsonl", "--format", "-f",
+                                help="jsonl | csv | parquet | opensearch"),
+        out_path: Optional[Path] = typer.Option(
+            None, "--out", help="File (jsonl, opensearch) or folder (csv, parquet); default stdout."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    ) -> None:
+        """Export stored records (jsonl: exactly the contract JSON, one record per line)."""
+        from ..errors import IngestError
+        from ..export import export as run_export
+
+        with opened(db) as store:
+            try:
+                summary = run_export(store, fmt, out_path, sys.stdout)
+            except IngestError as exc:
+                _fail(exc)
+        err.print(summary, markup=False, highlight=False)
+
+    @app.command()
+    def search(
+        query: str = typer.Argument(..., help="Words to look for (1 character and up)."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        year: Optional[int] = typer.Option(None, "--year"),
+        agency: Optional[str] = typer.Option(None, "--agency", help="Part of the agency name."),
+        section: Optional[str] = typer.Option(None, "--section", help="Section id, e.g. problems."),
+        type_: Optional[str] = typer.Option(None, "--type", help="problem | improvement | other"),
+        theme: Optional[str] = typer.Option(None, "--theme", help="Theme id (statements only)."),
+        limit: int = typer.Option(20, "--limit", "-n", min=1),
+        as_json: bool = typer.Option(False, "--json", help="Hits as a JSON list."),
+    ) -> None:
+        """Ranked full-text search over sections and statements."""
+        from ..errors import IngestError
+        from ..search import Filters
+        from ..search import search as run_search
+
+        filters = Filters(year=year, agency=agency, section=section, type=type_, theme=theme)
+        with opened(db) as store:
+            try:
+                hits = run_search(store, query, filters, limit)
+            except IngestError as exc:
+                _fail(exc)
+        if as_json:
+            sys.stdout.write(json.dumps([h.to_dict() for h in hits], ensure_ascii=False,
+                                        indent=2) + "\n")
+            return
+        table = Table(title=f"{len(hits)} hits for {query}")
+        for column in ("score", "agency", "year", "where", "snippet"):
+            table.add_column(column, overflow="fold")
+        for h in hits:
+            text = h.snippet.replace("[", r"\[").replace("<mark>", "[bold yellow]")
+            table.add_row(f"{h.score:.3f}", h.agency or "", str(h.year or ""),
+                          f"{h.section}/{h.type or h.kind}", text.replace("</mark>", "[/]"))
+        out.print(table)
+
+    themes_app = typer.Typer(help="Problem themes by year and agency level, with trends.",
+                             invoke_without_command=True, no_args_is_help=False)
+    app.add_typer(themes_app, name="themes")
+
+    @themes_app.callback()
+    def themes(
+        ctx: typer.Context,
+        by: str = typer.Option("trend", "--by", help="trend | year | level"),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """Problem statements per theme: trends (default), by year, or by agency level."""
+        if ctx.invoked_subcommand is not None:
+            return
+        from .. import analysis
+
+        with opened(db) as store:
+            if by == "trend":
+                rows = analysis.theme_trends(store)
+                years = sorted({k for r in rows for k in r if k.isdigit()})
+                columns = ["theme", "name", "statements", *years, "trend_pp"]
+            elif by in ("year", "level"):
+                rows = analysis.themes_by(store, by)
+                columns = ["theme", "name", by, "statements", "reports", "share"]
+            else:
+                err.print("error: --by must be trend, year or level")
+                raise typer.Exit(2)
+        emit(rows, columns, f"problem themes by {by}", as_json, as_csv)
+
+    @themes_app.command("discover")
+    def discover(
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Suggest new themes from problem statements that no theme covers."""
+        try:
+            from ..discovery import discover_themes
+        except ModuleNotFoundError:
+            err.print("error: theme discovery is not installed (ingest.discovery)")
+            raise typer.Exit(2)
+        with opened(db) as store:
+            result = discover_themes(store)
+        rows = result if isinstance(result, list) else [result]
+        rows = [r if isinstance(r, dict) else getattr(r, "__dict__", {"result": r}) for r in rows]
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        emit(rows, columns, "theme candidates", as_json, False)
+
+    @app.command()
+    def checks(
+        failed: bool = typer.Option(True, "--failed/--all", help="Only failed checks (default)."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """Reports whose own arithmetic fails, with the detail."""
+        from .. import analysis
+
+        with opened(db) as store:
+            rows = analysis.failed_checks(store) if failed else analysis.all_checks(store)
+        emit(rows, ["agency", "year", "rule", "ok", "detail"] if not failed else
+             ["agency", "year", "rule", "detail"], "arithmetic checks", as_json, as_csv)
+
+    @app.command()
+    def history(
+        agency: str = typer.Argument(..., help="Agency name or part of it."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """An agency's reports across years."""
+        from .. import analysis
+
+        with opened(db) as store:
+            rows = analysis.history(store, agency)
+        emit(rows, ["year", "agency", "status", "template", "problems", "improvements",
+                    "themes", "checks_failed", "new_requests"], f"history of {agency}",
+             as_json, as_csv)
+
+    @app.command()
+    def serve(
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        host: str = typer.Option("127.0.0.1", "--host"),
+        port: int = typer.Option(8001, "--port", "-p"),
+    ) -> None:
+        """Browse the store in Datasette (read-only), with canned queries and a chart page."""
+        from ..serve import serve as run_serve
+
+        err.print(f"serving on http://{host}:{port}/ (Ctrl-C to stop)", markup=False,
+                  highlight=False)
+        run_serve(db, host=host, port=port)
