@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "ingest.cli.crawl",      # documents, schedule
     "ingest.cli.analysis",   # export, search, themes, checks, history, serve
     "ingest.cli.nlp",        # train, eval
+    "ingest.cli.corpus",     # corpus generate, portal, serve, score
 )
 
 for _name in COMMAND_MODULES:

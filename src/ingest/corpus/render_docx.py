@@ -1,6 +1,7 @@
 """DOCX rendering with python-docx: real merged cells for table headers and row groups."""
 from __future__ import annotations
 
+import zipfile
 from io import BytesIO
 
 from docx import Document
@@ -83,4 +84,15 @@ def render(spec: ReportSpec) -> bytes:
             doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buf = BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return stable_zip(buf.getvalue())
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same archive with fixed member timestamps, so a seed always gives the same bytes."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(member, src.read(info))
+    return out.getvalue()

@@ -3,6 +3,7 @@ tilt and speckle, and wrap them into a PDF with no text layer."""
 from __future__ import annotations
 
 import random
+import time
 from io import BytesIO
 
 import numpy as np
@@ -28,7 +29,9 @@ def pdf_to_scan(pdf: bytes, rng: random.Random, dpi: int = 150) -> bytes:
     finally:
         doc.close()
     buf = BytesIO()
-    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:], quality=70)
+    fixed = time.gmtime(946684800)  # 2000-01-01: the same bytes on every run
+    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:], quality=70,
+                  creationDate=fixed, modDate=fixed)
     return buf.getvalue()
 
 
