@@ -1,0 +1,303 @@
+"""Polite HTTP fetching with httpx: one URL in, one `Fetched` result (bytes or a reason) out.
+
+Every request goes through a per-host gate (at most `per_host_concurrency` in flight and a
+minimum interval between starts, slowed further by robots.txt Crawl-delay). Redirects are
+followed by hand so that every hop is checked against the source's scope, the address
+rules and robots.txt, and loops are caught. Transient failures (429, 5xx, timeouts, broken
+bodies) are retried with exponential backoff plus jitter, honouring Retry-After. Bodies are
+streamed and cut off at the size limit. Known files are asked for conditionally (ETag /
+Last-Modified), so an unchanged file costs a 304 and no bytes.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from .safety import out_of_scope, refused_address
+from .sources import Source
+
+RETRY_STATUSES = {408, 425, 429, 500, 502, 503, 504}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+@dataclass
+class Fetched:
+    """The outcome of fetching one URL (after redirects and retries)."""
+
+    url: str                       # the URL asked for
+    final_url: str                 # where the bytes came from
+    http_status: int | None = None
+    body: bytes | None = None      # None unless 200
+    not_modified: bool = False     # 304 to a conditional request
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    reason: str | None = None      # why there is no body (None when ok or not modified)
+    status: str = "ok"             # ok | failed | skipped (never requested)
+    attempts: int = 0
+    redirects: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+class _Problem(Exception):
+    """A failed hop: `status` failed/skipped, `retry` when another attempt may help."""
+
+    def __init__(self, reason: str, *, status: str = "failed", retry: bool = False,
+                 retry_after: float | None = None, http_status: int | None = None):
+        super().__init__(reason)
+        self.reason, self.status, self.retry = reason, status, retry
+        self.retry_after, self.http_status = retry_after, http_status
+
+
+class HostGate:
+    """At most `limit` requests in flight to one host, starts spaced by `interval` seconds."""
+
+    def __init__(self, limit: int, interval: float):
+        self.semaphore = asyncio.Semaphore(limit)
+        self.interval = interval
+        self._next_start = 0.0
+        self._lock = asyncio.Lock()
+
+    async def __aenter__(self) -> None:
+        await self.semaphore.acquire()
+        async with self._lock:
+            now = time.monotonic()
+            wait = self._next_start - now
+            self._next_start = max(now, self._next_start) + self.interval
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def __aexit__(self, *_exc) -> None:
+        self.semaphore.release()
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def backoff_delay(attempt: int, base: float, cap: float, retry_after: float | None) -> float:
+    """Exponential backoff with full jitter on top; a server's Retry-After is a floor."""
+    delay = min(cap, base * (2 ** attempt)) + random.uniform(0, base)
+    return max(delay, retry_after or 0.0)
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"broken response: {str(exc).splitlines()[0] or 'connection closed early'}"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect: {str(exc).splitlines()[0] if str(exc) else 'refused'}"
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+class Fetcher:
+    """Fetches URLs for one source; use as `async with Fetcher(source) as f`."""
+
+    def __init__(self, source: Source, transport: httpx.AsyncBaseTransport | None = None):
+        self.source = source
+        self.polite = source.politeness
+        self.limits = source.limits
+        self.requests = 0                     # requests actually sent (robots.txt included)
+        self.bytes_received = 0
+        self._gates: dict[str, HostGate] = {}
+        self._robots: dict[str, RobotFileParser | str | None] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._client = httpx.AsyncClient(
+            follow_redirects=False, transport=transport,
+            timeout=httpx.Timeout(self.polite.timeout_seconds),
+            headers={"User-Agent": self.polite.user_agent})
+
+    async def __aenter__(self) -> "Fetcher":
+        return self
+
+    async def __aexit__(self, *_exc) -> None:
+        await self._client.aclose()
+
+    # ---- public ----------------------------------------------------------------------
+    async def fetch(self, url: str, etag: str | None = None,
+                    last_modified: str | None = None) -> Fetched:
+        """Fetch `url` (conditionally when validators are given), following redirects."""
+        result = Fetched(url=url, final_url=url)
+        current, seen = url, [url]
+        for _hop in range(self.limits.max_redirects + 1):
+            try:
+                await self._check(current)
+                location = await self._with_retries(current, result, etag, last_modified)
+            except _Problem as problem:
+                result.reason, result.status = problem.reason, problem.status
+                result.http_status = problem.http_status or result.http_status
+                return result
+            if location is None:
+                result.final_url = current
+                return result
+            nxt = urljoin(current, location)
+            if nxt in seen:
+                result.reason = f"redirect loop: {' -> '.join(seen + [nxt])}"
+                result.status = "failed"
+                return result
+            seen.append(nxt)
+            result.redirects.append(nxt)
+            current = nxt
+        result.reason = f"too many redirects (more than {self.limits.max_redirects})"
+        result.status = "failed"
+        return result
+
+    async def allowed(self, url: str) -> str | None:
+        """Why robots.txt forbids `url`, or None when it may be fetched."""
+        if not self.polite.respect_robots:
+            return None
+        robots = await self._robots_for(url)
+        if isinstance(robots, str):
+            return robots
+        if robots is not None and not robots.can_fetch(self.polite.user_agent, url):
+            return "disallowed by robots.txt"
+        return None
+
+    # ---- checks ----------------------------------------------------------------------
+    async def _check(self, url: str) -> None:
+        """Raise a skip unless `url` is in scope, on an allowed address and robots-allowed."""
+        reason = out_of_scope(url, self.source)
+        if reason is None:
+            host = urlsplit(url).hostname or ""
+            reason = await asyncio.to_thread(refused_address, host, self.source.allow_private)
+        if reason is None:
+            reason = await self.allowed(url)
+        if reason is not None:
+            raise _Problem(reason, status="skipped")
+
+    async def _robots_for(self, url: str) -> RobotFileParser | str | None:
+        origin = _origin(url)
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin not in self._robots:
+                self._robots[origin] = await self._load_robots(origin)
+        return self._robots[origin]
+
+    async def _load_robots(self, origin: str) -> RobotFileParser | str | None:
+        """A parser for origin/robots.txt; None (allow all) when there is none; a reason
+        string (disallow all) when the server fails, as RFC 9309 asks."""
+        result = Fetched(url=origin + "/robots.txt", final_url=origin + "/robots.txt")
+        try:
+            await self._with_retries(result.url, result, None, None)
+        except _Problem as problem:
+            if problem.http_status and 400 <= problem.http_status < 500:
+                return None
+            return f"robots.txt unavailable, so nothing is fetched ({problem.reason})"
+        if result.body is None:
+            return None  # a redirect: treat as no robots.txt
+        parser = RobotFileParser()
+        parser.parse(result.body.decode("utf-8", errors="replace").splitlines())
+        delay = parser.crawl_delay(self.polite.user_agent)
+        if delay:
+            gate = self._gate(origin)
+            gate.interval = max(gate.interval, float(delay))
+        return parser
+
+    # ---- requests --------------------------------------------------------------------
+    def _gate(self, url: str) -> HostGate:
+        key = urlsplit(url).netloc.lower()
+        if key not in self._gates:
+            self._gates[key] = HostGate(self.polite.per_host_concurrency,
+                                        1.0 / self.polite.requests_per_second)
+        return self._gates[key]
+
+    async def _with_retries(self, url: str, result: Fetched, etag: str | None,
+                            last_modified: str | None) -> str | None:
+        """One hop with retries; fills `result`, returns a redirect location or None."""
+        attempt = 0
+        while True:
+            result.attempts += 1
+            try:
+                return await self._once(url, result, etag, last_modified)
+            except _Problem as problem:
+                if not problem.retry or attempt >= self.polite.retries:
+                    if attempt:
+                        problem.reason += f" (after {attempt + 1} attempts)"
+                    raise
+                if (problem.retry_after or 0) > self.polite.retry_after_max_seconds:
+                    problem.reason += f"; Retry-After {problem.retry_after:g} s is too long"
+                    raise
+                await asyncio.sleep(backoff_delay(attempt, self.polite.backoff_seconds,
+                                                  self.polite.backoff_max_seconds,
+                                                  problem.retry_after))
+                attempt += 1
+
+    async def _once(self, url: str, result: Fetched, etag: str | None,
+                    last_modified: str | None) -> str | None:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        async with self._gate(url):
+            self.requests += 1
+            try:
+                async with asyncio.timeout(self.polite.timeout_seconds * 10):
+                    async with self._client.stream("GET", url, headers=headers) as response:
+                        return await self._read(response, result)
+            except httpx.HTTPError as exc:
+                raise _Problem(_describe(exc), retry=True) from None
+            except TimeoutError:
+                raise _Problem("timed out (whole response too slow)", retry=True) from None
+
+    async def _read(self, response: httpx.Response, result: Fetched) -> str | None:
+        code = response.status_code
+        result.http_status = code
+        if code in REDIRECT_STATUSES:
+            location = response.headers.get("location")
+            if not location:
+                raise _Problem(f"HTTP {code} redirect without a Location", http_status=code)
+            return location
+        if code == 304:
+            result.not_modified = True
+            return None
+        if code != 200:
+            raise _Problem(f"HTTP {code}", retry=code in RETRY_STATUSES, http_status=code,
+                           retry_after=retry_after_seconds(response.headers.get("retry-after")))
+        result.body = await self._body(response)
+        result.etag = response.headers.get("etag")
+        result.last_modified = response.headers.get("last-modified")
+        result.content_type = response.headers.get("content-type")
+        return None
+
+    async def _body(self, response: httpx.Response) -> bytes:
+        """The body, streamed and cut off at the size limit."""
+        limit = self.limits.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _Problem(f"file is {int(declared)} bytes, over the limit of {limit}",
+                           status="skipped", http_status=200)
+        chunks, total = [], 0
+        async for chunk in response.aiter_bytes():
+            total += len(chunk)
+            self.bytes_received += len(chunk)
+            if total > limit:
+                raise _Problem(f"file is over the limit of {limit} bytes (stopped reading)",
+                               status="skipped", http_status=200)
+            chunks.append(chunk)
+        return b"".join(chunks)

@@ -1,0 +1,76 @@
+"""The crawl frontier of one run, persisted in the store's `urls` table.
+
+Every URL worth following is written as a `queued` row the moment it is discovered (before
+its parent page is marked done), so a killed run resumes from the store: a rerun starts
+from the start URLs, re-checks known pages conditionally, and reaches every queued row
+through its parent (a 304 parent hands over the children it had last time).
+"""
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Task:
+    url: str
+    kind: str            # listing | article | attachment
+    depth: int = 0
+    parent: str | None = None
+
+
+class Frontier:
+    """The URLs to visit in this run: each at most once, children of unchanged pages known."""
+
+    def __init__(self, store, source_name: str):
+        self.store = store
+        self.source = source_name
+        self.known: dict[str, dict] = {r["url"]: r for r in store.urls()
+                                       if r["source"] == source_name}
+        self._children: dict[str, list[str]] = defaultdict(list)
+        for row in self.known.values():
+            if row["parent_url"]:
+                self._children[row["parent_url"]].append(row["url"])
+        self.queue: asyncio.Queue[Task] = asyncio.Queue()
+        self._scheduled: set[str] = set()
+
+    def row(self, url: str) -> dict | None:
+        return self.known.get(url)
+
+    def update(self, url: str, **fields) -> None:
+        """Write fields of `url` to the store (and keep the in-memory copy in step)."""
+        self.store.upsert_url(url, **fields)
+        self.known.setdefault(url, {"url": url, "parent_url": None}).update(fields)
+
+    def schedule(self, task: Task) -> bool:
+        """Queue `task` unless its URL is already scheduled in this run; persist new URLs."""
+        if task.url in self._scheduled:
+            return False
+        self._scheduled.add(task.url)
+        if task.url not in self.known:
+            self.update(task.url, source=self.source, kind=task.kind, status="queued",
+                        parent_url=task.parent, depth=task.depth)
+            if task.parent:
+                self._children[task.parent].append(task.url)
+        self.queue.put_nowait(task)
+        return True
+
+    def record(self, url: str, **fields) -> None:
+        """Remember a URL that is not followed (out of scope, not a report) with its reason."""
+        row = self.known.get(url)
+        if row is None or any(row.get(k) != v for k, v in fields.items()):
+            self.update(url, source=self.source, **fields)
+
+    def known_children(self, url: str) -> list[Task]:
+        """The URLs found on `url` last time it changed (used when it answers 304)."""
+        return [Task(child, self.known[child]["kind"], self.known[child]["depth"] or 0, url)
+                for child in self._children.get(url, ())
+                if self.known[child]["status"] not in ("not_report", "skipped")
+                or self.known[child].get("sha256")]
+
+    def resumable(self) -> list[Task]:
+        """Rows left queued (or mid-fetch) by an earlier run, shallowest first."""
+        rows = [r for r in self.known.values() if r["status"] in ("queued", "fetching")]
+        rows.sort(key=lambda r: (r["depth"] or 0, r.get("id") or 0))
+        return [Task(r["url"], r["kind"], r["depth"] or 0, r["parent_url"]) for r in rows]

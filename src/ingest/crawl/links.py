@@ -1,0 +1,57 @@
+"""Links out of an HTML page: bytes (+ the HTTP charset) -> absolute URLs with anchor text.
+
+The charset comes from the Content-Type header, else the page's <meta>, else the bytes
+(GBK listing pages are common); decoding is the HTML reader's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin
+
+from lxml import etree, html
+
+from ..readers.encoding import decode
+from ..readers.html import declared_charset
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w-]+)", re.I)
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+
+
+def header_charset(content_type: str | None) -> str | None:
+    found = _HEADER_CHARSET.search(content_type or "")
+    return found.group(1) if found else None
+
+
+def page_text(data: bytes, content_type: str | None = None) -> str:
+    """The page decoded: header charset, then <meta>, then detection."""
+    return decode(data, header_charset(content_type) or declared_charset(data))
+
+
+def extract_links(data: bytes, base_url: str, content_type: str | None = None) -> list[Link]:
+    """Every <a href> on the page as an absolute URL (fragment dropped) with its text,
+    in page order, without repeats."""
+    try:
+        root = html.document_fromstring(page_text(data, content_type))
+    except (etree.ParserError, ValueError):
+        return []
+    base = root.find(".//base[@href]")
+    base_url = urljoin(base_url, base.get("href")) if base is not None else base_url
+    seen: set[str] = set()
+    links = []
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.lower().startswith(_SKIP_SCHEMES):
+            continue
+        url = urldefrag(urljoin(base_url, href))[0]
+        text = " ".join((anchor.text_content() or anchor.get("title") or "").split())
+        if url not in seen:
+            seen.add(url)
+            links.append(Link(url, text or (anchor.get("title") or "").strip()))
+    return links

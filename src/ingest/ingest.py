@@ -1,0 +1,249 @@
+"""Documents into the store: parse in worker processes, save in this one.
+
+    ingest_paths(paths, store, jobs)   local files and folders
+    ingest_bytes(items, store, jobs)   (uri, bytes) pairs, e.g. fetched by the crawler
+
+Both skip bytes already parsed by this parser version, parse the rest with
+`ingest.pipeline.parse_bytes` in a pool of `jobs` processes (created only when something
+needs parsing), save every outcome with `store.save_document`, and return a `Summary`.
+One bad document never stops the batch: it is saved with status failed and its reason.
+The `Ingestor` underneath is what the crawler uses to parse while it keeps fetching.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections import Counter
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import PARSER_VERSION
+
+# media types recognised but without a reader: recorded as skipped, with this reason
+LEGACY_TYPES = {
+    "application/msword": "legacy Word 97-2003 (.doc) file: no maintained Python reader; "
+                          "needs a PDF or DOCX copy",
+    "application/vnd.ms-works": "WPS/Works binary file: no maintained Python reader; "
+                                "needs a PDF or DOCX copy",
+}
+
+
+@dataclass
+class Parsed:
+    """What a worker returns for one document: a record, or a status and reason."""
+
+    status: str                 # ok | not_report | failed | skipped
+    reason: str | None = None
+    record: object | None = None  # ingest.record.Record when status is ok
+    media_type: str | None = None
+
+
+@dataclass
+class Outcome:
+    """One document's result after storing."""
+
+    uri: str
+    sha256: str | None
+    status: str                 # ok | not_report | failed | skipped | duplicate | unchanged
+    reason: str | None = None
+    document_id: int | None = None
+    media_type: str | None = None
+    parsed: bool = False        # False when nothing had to be parsed
+
+
+@dataclass
+class Summary:
+    """Counts of outcomes by status, the parse count and every failure with its reason."""
+
+    counts: Counter = field(default_factory=Counter)
+    parsed: int = 0
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (uri, status, reason)
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        self.parsed += outcome.parsed
+        if outcome.status in ("failed", "skipped", "not_report") and outcome.reason:
+            self.problems.append((outcome.uri, outcome.status, outcome.reason))
+
+    def merge(self, other: "Summary") -> None:
+        self.counts.update(other.counts)
+        self.parsed += other.parsed
+        self.problems.extend(other.problems)
+
+    def as_dict(self) -> dict:
+        return {"counts": dict(self.counts), "parsed": self.parsed,
+                "problems": [{"uri": u, "status": s, "reason": r} for u, s, r in self.problems]}
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_of_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def parse_document(uri: str, data: bytes | None = None, path: str | None = None) -> Parsed:
+    """Given a document's bytes (or a path to read them from), return what parsing found.
+    Runs inside a worker process; never raises for a bad document."""
+    from .errors import IngestError, InvalidInput, NotAReport
+    from .limits import deadline
+    from .pipeline import parse_bytes
+    from .readers import sniff
+    from .settings import load_settings
+
+    settings = load_settings()
+    media_type = None
+    try:
+        if data is None:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        media_type = sniff(data, uri)
+        if media_type in LEGACY_TYPES and not _has_reader(media_type):
+            return Parsed("skipped", LEGACY_TYPES[media_type], media_type=media_type)
+        with deadline(settings.limits.max_seconds):
+            record = parse_bytes(data, uri, settings, media_type=media_type)
+        return Parsed("ok", record=record, media_type=media_type)
+    except NotAReport as exc:
+        return Parsed("not_report", str(exc), media_type=media_type)
+    except IngestError as exc:
+        return Parsed("failed", str(exc), media_type=media_type)
+    except MemoryError:
+        return Parsed("failed", "out of memory while parsing", media_type=media_type)
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
+        return Parsed("failed", f"internal error: {type(exc).__name__}: {exc}".splitlines()[0],
+                      media_type=media_type)
+
+
+def _has_reader(media_type: str) -> bool:
+    from .readers import READERS
+
+    return media_type in READERS
+
+
+def _worker_init() -> None:
+    from .limits import cap_memory
+    from .settings import load_settings
+
+    cap_memory(load_settings().limits.max_memory_mb)
+
+
+class Ingestor:
+    """Parses in a lazily started pool of `jobs` processes and saves outcomes in the store."""
+
+    def __init__(self, store, jobs: int = 2):
+        self.store = store
+        self.jobs = max(1, jobs)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "Ingestor":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def submit(self, uri: str, data: bytes | None = None, path: str | None = None) -> Future:
+        """Parse in a worker; the future yields a `Parsed`."""
+        if self._pool is None or getattr(self._pool, "_broken", False):
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, initializer=_worker_init,
+                mp_context=multiprocessing.get_context("spawn"))
+        return self._pool.submit(parse_document, uri, data, path)
+
+    def already_parsed(self, sha256: str) -> bool:
+        return self.store.is_parsed(sha256, PARSER_VERSION)
+
+    def save(self, uri: str, sha256: str, parsed: Parsed) -> Outcome:
+        """Store one parse outcome (every status, with its reason); return the Outcome."""
+        record = parsed.record if parsed.status == "ok" else None
+        doc_id = self.store.save_document(uri=uri, sha256=sha256, media_type=parsed.media_type,
+                                          status=parsed.status, reason=parsed.reason,
+                                          record=record, parser_version=PARSER_VERSION)
+        return Outcome(uri, sha256, parsed.status, parsed.reason, doc_id, parsed.media_type,
+                       parsed=True)
+
+    def add_source(self, uri: str, sha256: str) -> int:
+        """Record `uri` as another place the already stored bytes `sha256` were seen."""
+        return self.store.save_document(uri=uri, sha256=sha256, media_type=None,
+                                        status="duplicate", reason=None, record=None,
+                                        parser_version=PARSER_VERSION)
+
+    def result(self, future: Future, uri: str, sha256: str) -> Outcome:
+        """Wait for a submitted parse and store it; a crashed worker is a failed document."""
+        try:
+            parsed = future.result()
+        except Exception as exc:  # noqa: BLE001 - e.g. a worker killed for memory
+            parsed = Parsed("failed", f"parse worker failed: {type(exc).__name__}")
+        return self.save(uri, sha256, parsed)
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Files as given, and every document file under each folder (sorted)."""
+    from .cli.parse import expand
+
+    return expand([Path(p) for p in paths])
+
+
+def _run(jobs: list[tuple[str, str, bytes | None, str | None]], store, workers: int,
+         on_done: Callable[[Outcome], None] | None) -> Summary:
+    """(uri, sha256, data, path) jobs: skip the parsed, parse the rest, store everything."""
+    summary = Summary()
+
+    def done(outcome: Outcome) -> None:
+        summary.add(outcome)
+        if on_done:
+            on_done(outcome)
+
+    with Ingestor(store, workers) as ingestor:
+        pending, repeats, first = [], [], {}
+        for uri, sha, data, path in jobs:
+            if sha in first:
+                repeats.append((uri, sha))
+            elif ingestor.already_parsed(sha):
+                done(Outcome(uri, sha, "unchanged", None, ingestor.add_source(uri, sha)))
+            else:
+                first[sha] = uri
+                pending.append((uri, sha, ingestor.submit(uri, data, path)))
+        for uri, sha, future in pending:
+            done(ingestor.result(future, uri, sha))
+        for uri, sha in repeats:  # the same bytes twice in one batch: one document
+            done(Outcome(uri, sha, "duplicate", f"same content as {first[sha]}",
+                         ingestor.add_source(uri, sha)))
+    return summary
+
+
+def ingest_paths(paths: Iterable[Path | str], store, jobs: int = 2,
+                 on_done: Callable[[Outcome], None] | None = None) -> Summary:
+    """Ingest local files and folders; the URI of each document is its absolute path."""
+    work = []
+    summary = Summary()
+    for path in expand_paths(paths):
+        uri = str(path.resolve())
+        try:
+            sha = sha256_of_file(path)
+        except OSError as exc:
+            outcome = Outcome(uri, None, "failed", f"cannot read {path}: {exc.strerror or exc}")
+            summary.add(outcome)
+            if on_done:
+                on_done(outcome)
+            continue
+        work.append((uri, sha, None, str(path)))
+    summary.merge(_run(work, store, jobs, on_done))
+    return summary
+
+
+def ingest_bytes(items: Iterable[tuple[str, bytes]], store, jobs: int = 2,
+                 on_done: Callable[[Outcome], None] | None = None) -> Summary:
+    """Ingest (uri, bytes) pairs."""
+    work = [(uri, sha256_of(data), data, None) for uri, data in items]
+    return _run(work, store, jobs, on_done)
