@@ -53,9 +53,9 @@ def _empty_pg(url: str) -> None:
     from ingest.store.models import Base
 
     engine = create_engine(url)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    with engine.begin() as conn:  # DELETE: much faster than TRUNCATE on tiny tables
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(text(f"DELETE FROM {table.name}"))
     engine.dispose()
 
 

@@ -86,7 +86,7 @@ def _ranked(dialect: str, terms: QueryTerms) -> Select:
     else:
         query = func.to_tsquery("simple", tsquery(terms))
         tsv = literal_column("search_docs.tsv")
-        score = func.ts_rank_cd(tsv, query)
+        score = func.ts_rank_cd(tsv, query, 1)  # 1: divided by 1 + log(length), like bm25
         source = SearchDoc.__table__
         match = tsv.op("@@")(query)
     columns = (SearchDoc.text, score.label("score"), SearchDoc.kind, SearchDoc.section,

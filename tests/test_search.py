@@ -1,0 +1,122 @@
+"""Search on SQLite (FTS5) and PostgreSQL (tsvector): short queries, ranking, snippets, filters."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from ingest.cli.main import app
+from ingest.errors import InvalidInput
+from ingest.search import Filters, query_terms, search, segment, snippet
+
+REPORTS = [
+    # agency, year, problems (text, themes)
+    ("石龙区科学技术局", 2023, (("政策解读形式单一，图解和视频解读较少", ("policy_interpretation",)),
+                           ("信息更新不及时", ("timeliness_update",)))),
+    ("石龙区科学技术局", 2024, (("新媒体平台的互动功能不强", ("platform_channels",)),
+                           ("工作人员参加培训次数少", ("staff_capacity",)))),
+    ("平顶山市教育局", 2024, (("依申请公开答复不够规范", ("disclosure_standardization",)),
+                         ("网站栏目更新不及时，部分信息发布滞后", ("timeliness_update",)))),
+    ("某县人民政府", 2022, (("对新出台政策的解读不够深入", ("policy_interpretation",)),
+                        ("媒体宣传不足，新的公开渠道少", ("platform_channels",)))),
+]
+
+
+@pytest.fixture
+def filled(store, record_factory, save_record):
+    for agency, year, problems in REPORTS:
+        save_record(store, record_factory(agency, year, problems=problems,
+                                          improvements=("加强业务培训",)))
+    return store
+
+
+def statements_containing(store, word):
+    return {s["text"] for r in store.records() for s in r["statements"] if word in s["text"]}
+
+
+@pytest.mark.parametrize("query", ["解读", "培训", "更新", "新媒体", "依申请", "不及时"])
+def test_short_queries_find_every_statement_containing_them(filled, query):
+    hits = search(filled, query, Filters(kind="statement"), limit=100)
+    assert {h.text for h in hits} >= statements_containing(filled, query)
+    assert query in hits[0].text
+
+
+def test_single_character_query_matches_anywhere_in_a_run(filled):
+    texts = {h.text for h in search(filled, "少", Filters(kind="statement"), limit=100)}
+    assert "政策解读形式单一，图解和视频解读较少" in texts  # last character of a run
+    assert "工作人员参加培训次数少" in texts
+
+
+def test_exact_phrase_ranks_above_scattered_characters(filled):
+    hits = search(filled, "新媒体", limit=10)
+    # "媒体宣传不足，新的公开渠道少" has neither 新媒 nor the phrase: not a hit at all
+    assert all("新媒体" in h.text for h in hits)
+    hits = search(filled, "解读", limit=10)
+    assert [h.year for h in hits[:1]] != [] and all("解读" in h.text for h in hits)
+    more = [h for h in hits if h.kind == "statement"]
+    assert more[0].text.count("解读") == 2  # bm25: two mentions beat one
+
+
+def test_snippet_marks_the_original_text(filled):
+    [hit] = search(filled, "互动功能", Filters(kind="statement"))
+    assert hit.snippet == "新媒体平台的<mark>互动功能</mark>不强"
+    assert " " not in hit.snippet  # not the segmented copy
+    long_text = "前" * 100 + "政策解读" + "后" * 100
+    cut = snippet(long_text, query_terms("解读"), width=40)
+    assert cut.startswith("…") and cut.endswith("…") and "<mark>解读</mark>" in cut
+    assert len(cut.replace("<mark>", "").replace("</mark>", "")) == 42
+
+
+def test_hits_carry_their_report(filled):
+    hit = search(filled, "依申请", Filters(type="problem"))[0]
+    assert (hit.agency, hit.year, hit.section, hit.type) == ("平顶山市教育局", 2024, "problems",
+                                                             "problem")
+    assert hit.title == "平顶山市教育局2024年政府信息公开工作年度报告"
+    assert hit.url.startswith("https://gov.example.cn/") and hit.score > 0
+
+
+def test_filters(filled):
+    def agencies_years(**kw):
+        return {(h.agency, h.year) for h in search(filled, "不及时", Filters(**kw), limit=50)}
+
+    assert agencies_years(year=2024) == {("平顶山市教育局", 2024)}
+    assert agencies_years(agency="石龙区") == {("石龙区科学技术局", 2023)}
+    assert {h.kind for h in search(filled, "解读", Filters(section="overview"))} == set()
+    assert {h.section for h in search(filled, "解读", Filters(section="problems"))} == {"problems"}
+    assert {h.type for h in search(filled, "培训", Filters(type="improvement"), limit=50)} == \
+        {"improvement"}
+    themed = search(filled, "解读", Filters(theme="policy_interpretation"), limit=50)
+    assert {h.text for h in themed} == {"政策解读形式单一，图解和视频解读较少", "对新出台政策的解读不够深入"}
+
+
+def test_reparse_replaces_the_indexed_text(store, record_factory, save_record):
+    old = record_factory(problems=(("档案管理不规范", ()),))
+    save_record(store, old)
+    assert search(store, "档案")
+    new = record_factory(problems=(("目录编制滞后", ()),))
+    new.source = old.source
+    save_record(store, new, parser_version="2")
+    assert search(store, "档案") == []
+    assert search(store, "目录编制")[0].text == "目录编制滞后"
+
+
+def test_empty_query_is_an_invalid_input(filled):
+    with pytest.raises(InvalidInput):
+        search(filled, " ，。 ")
+
+
+def test_segment_indexes_words_and_bigrams():
+    tokens = segment("加强业务培训").split()
+    assert "业务培训" in tokens and "务培" in tokens and "训" in tokens
+
+
+def test_cli_search_json(filled, db_url):
+    result = CliRunner().invoke(app, ["search", "培训", "--db", db_url, "--type", "problem",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert [h["text"] for h in hits] == ["工作人员参加培训次数少"]
+    assert set(hits[0]) >= {"text", "snippet", "score", "agency", "year", "title", "url"}
+    table = CliRunner().invoke(app, ["search", "培训", "--db", db_url, "--year", "2024"])
+    assert table.exit_code == 0 and "石龙区科学技术局" in table.stdout
