@@ -47,10 +47,8 @@ def parse_bytes(data: bytes, uri: str, settings: Settings | None = None,
 
 
 def _statements(record: Record):
-    try:  # TRANSITIONAL: remove once ingest.statements lands
-        from .statements import extract_statements  # loads the trained model once per process
-    except ImportError:
-        return []
+    from .statements import extract_statements  # loads the trained model once per process
+
 
     return extract_statements(record.sections)
 
