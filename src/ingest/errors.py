@@ -6,6 +6,10 @@ class IngestError(Exception):
 
     exit_code = 2
 
+    def __str__(self) -> str:
+        text = super().__str__().strip()
+        return text.splitlines()[0] if text else type(self).__name__
+
 
 class InvalidInput(IngestError):
     """The bytes cannot be read as a report document (empty, truncated, encrypted, wrong type)."""
