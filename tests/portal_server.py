@@ -109,6 +109,7 @@ class Route:
     retry_after: str | None = "1"
     delay: float = 0.0                 # seconds before answering
     truncate: bool = False             # promise more bytes than sent, then close
+    no_length: bool = False            # no Content-Length: the body ends when the socket closes
     validators: bool = True            # ETag / Last-Modified / 304
     hits: int = 0
 
@@ -209,6 +210,14 @@ class Portal:
             h.end_headers()
             h.wfile.write(route.body[: len(route.body) // 2])
             h.wfile.flush()
+            h.close_connection = True
+            return 200
+        if route.no_length:
+            h.send_response(200)
+            h.send_header("Content-Type", route.content_type)
+            h.send_header("Connection", "close")
+            h.end_headers()
+            h.wfile.write(route.body)
             h.close_connection = True
             return 200
         return _send(h, 200, route.body, content_type=route.content_type, extra=extra)

@@ -7,7 +7,6 @@ file apply to every source; a source overrides any block of them. Unknown keys a
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -93,7 +92,7 @@ class Source(_Strict):
                 raise ValueError(f"not an http(s) URL: {url}")
         return urls
 
-    @cached_property
+    @property
     def scope_hosts(self) -> frozenset[str]:
         """Lower-cased host names (ports ignored) this source may visit."""
         hosts = self.hosts or tuple(urlsplit(u).hostname for u in self.start_urls)
@@ -156,3 +155,19 @@ def source_for(start_urls: list[str], defaults: Defaults, *, allow_private: bool
             "name": name or first, "start_urls": list(start_urls), "allow_private": allow_private}))
     except ValueError as exc:
         raise InvalidInput(f"bad start URL: {str(exc).splitlines()[-1].strip()}") from None
+
+
+def plan_sources(config: Path | str | None, start_urls: list[str],
+                 allow_private: bool = False) -> list[Source]:
+    """The sources of one run: every source of `config`, or, given start URLs, one source
+    for them (the configured source covering their host, else one built from defaults).
+    `allow_private` (tests, local mirrors) opens loopback/private addresses for all."""
+    loaded = load_sources(config)
+    extra = {"allow_private": True} if allow_private else {}
+    if not start_urls:
+        return [s.model_copy(update=extra) for s in loaded.sources]
+    host = (urlsplit(start_urls[0]).hostname or "").lower()
+    for source in loaded.sources:
+        if host in source.scope_hosts:
+            return [source.model_copy(update={"start_urls": tuple(start_urls), **extra})]
+    return [source_for(start_urls, loaded.defaults, allow_private=allow_private)]

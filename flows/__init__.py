@@ -1,0 +1,1 @@
+"""Prefect flows (thin): each task calls one function of the `ingest` package."""

@@ -1,0 +1,99 @@
+"""`ingest documents` (every known URL and local document with status and reason) and
+`ingest schedule` (serve the nightly deployment of prefect.yaml locally)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+out = Console()
+err = Console(stderr=True)
+URL_FIELDS = ("url", "status", "reason", "kind", "http_status", "document_id", "sha256",
+              "parent_url", "last_fetched", "last_changed")
+
+
+def document_rows(store, status: str | None = None) -> list[dict]:
+    """Every crawled URL, then every stored document no URL row points at (local files)."""
+    rows = [{k: u.get(k) for k in URL_FIELDS} for u in store.urls(status)]
+    seen = {r["url"] for r in rows}
+    for doc in store.documents(status):
+        if doc["uri"] not in seen:
+            rows.append({"url": doc["uri"], "status": doc["status"], "reason": doc["reason"],
+                         "kind": "file", "document_id": doc["id"], "sha256": doc["sha256"]})
+    return rows
+
+
+def schedule_spec(project_root: Path) -> dict:
+    """The first deployment of prefect.yaml (name, entrypoint, schedules, parameters)."""
+    spec = yaml.safe_load((project_root / "prefect.yaml").read_text(encoding="utf-8"))
+    return spec["deployments"][0]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def documents(
+        db: Optional[str] = typer.Option(None, "--db", help="Store URL (default output/ingest.db)."),
+        status: Optional[str] = typer.Option(None, "--status", help="Only this status "
+                                             "(ok, failed, skipped, not_report, duplicate, queued)."),
+        as_json: bool = typer.Option(False, "--json", help="JSON lines on stdout."),
+    ) -> None:
+        """List every known URL and document with its status and reason."""
+        from ..errors import IngestError
+        from ..store import open_store
+
+        try:
+            with open_store(db) as store:
+                rows = document_rows(store, status)
+        except IngestError as exc:
+            err.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        if as_json:
+            for row in rows:
+                print(json.dumps(row, ensure_ascii=False, default=str))
+            return
+        table = Table(title=f"{len(rows)} documents and URLs")
+        for column in ("url", "status", "reason"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(row["url"], row["status"], row["reason"] or "")
+        out.print(table)
+
+    @app.command()
+    def schedule(
+        config: Optional[str] = typer.Option(None, "--config", help="Sources file."),
+        db: Optional[str] = typer.Option(None, "--db", help="Store URL."),
+        jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Parse in N processes."),
+    ) -> None:
+        """Serve the nightly crawl deployment (prefect.yaml: 02:00 Asia/Shanghai) locally."""
+        from ..settings import PROJECT_ROOT
+        from .run import load_flow
+
+        spec = schedule_spec(PROJECT_ROOT)
+        nightly = load_flow("nightly", "nightly")
+        from prefect.schedules import Schedule
+
+        from ..crawl.sources import plan_sources
+
+        params = {**(spec.get("parameters") or {}),
+                  **{k: v for k, v in {"config": config, "db": db, "jobs": jobs}.items() if v}}
+        _host_limits([s for s in plan_sources(params.get("config"), [])])
+        schedules = [Schedule(cron=s["cron"], timezone=s.get("timezone")) for s in spec["schedules"]]
+        err.print(f"serving {spec['name']}: {', '.join(s['cron'] + ' ' + s.get('timezone', 'UTC') for s in spec['schedules'])}")
+        nightly.serve(name=spec["name"], schedules=schedules, parameters=params,
+                      tags=spec.get("tags") or [])
+
+
+def _host_limits(sources) -> None:
+    """A tag concurrency limit per host (per_host_concurrency), for the crawl tasks' tags."""
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        for source in sources:
+            for host in source.scope_hosts:
+                client.create_concurrency_limit(tag=f"host:{host}",
+                                                concurrency_limit=source.politeness.per_host_concurrency)

@@ -1,0 +1,132 @@
+"""`ingest run`: ingest local files through the Prefect flow, or crawl portals now.
+
+    ingest run --path PATH... [--db URL] [--jobs N]
+    ingest run --start-url URL... [--config FILE] [--db URL] [--jobs N] [--allow-private]
+    ingest run [--config FILE]              crawl every source of config/sources.yaml
+
+Crawling runs in this process (no Prefect start-up): Rich progress while it runs, a
+summary table at the end; `ingest schedule` runs the same crawl nightly under Prefect.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+err = Console(stderr=True)
+out = Console()
+
+
+def load_flow(module: str, name: str):
+    """A flow object from the repository's flows/ folder (Prefect imported only here)."""
+    from ..settings import PROJECT_ROOT
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if not (PROJECT_ROOT / "flows").is_dir():
+        err.print(f"no flows/ folder next to the package ({PROJECT_ROOT}); run from a checkout")
+        raise typer.Exit(2)
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    import importlib
+
+    return getattr(importlib.import_module(f"flows.{module}"), name)
+
+
+def _counts_table(title: str, counts: dict, extra: dict) -> Table:
+    table = Table(title=title)
+    table.add_column("", style="bold")
+    table.add_column("count", justify="right")
+    for key, value in {**counts, **extra}.items():
+        table.add_row(str(key), str(value))
+    return table
+
+
+def _problems_table(problems: list[dict], key: str) -> Table:
+    table = Table(title=f"Not stored as reports ({len(problems)})", show_lines=False)
+    for column in (key, "status", "reason"):
+        table.add_column(column, overflow="fold")
+    for p in problems:
+        table.add_row(p[key], p["status"], p["reason"])
+    return table
+
+
+def run_paths(paths: list[Path], db: str | None, jobs: int) -> None:
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err.print(f"no such file or folder: {missing[0]}", markup=False, highlight=False)
+        raise typer.Exit(2)
+    with err.status("ingesting through the Prefect flow (starting Prefect)…"):
+        flow = load_flow("ingest_paths", "ingest_paths_flow")
+        summary = flow(paths=[str(p) for p in paths], db=db, jobs=jobs)
+    out.print(_counts_table("Ingested", summary["counts"], {"parsed": summary["parsed"]}))
+    if summary["problems"]:
+        out.print(_problems_table(summary["problems"], "uri"))
+
+
+def run_crawl(start_urls: list[str], config: Path | None, db: str | None, jobs: int,
+              allow_private: bool) -> None:
+    from ..crawl import crawl_source
+    from ..crawl.sources import plan_sources
+    from ..ingest import Ingestor
+    from ..store import open_store
+
+    sources = plan_sources(config, start_urls, allow_private)
+    if not sources:
+        err.print("nothing to crawl: no --start-url and no sources in the config")
+        raise typer.Exit(2)
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                        TextColumn("fetched {task.fields[fetched]}  parsing {task.fields[parsing]}"
+                                   "  done {task.completed:.0f}"), TimeElapsedColumn(),
+                        console=err, transient=True)
+    crawls = []
+    with open_store(db) as store, Ingestor(store, jobs) as ingestor, progress:
+        for source in sources:
+            bar = progress.add_task(source.name, total=None, fetched=0, parsing=0)
+            counts = {"fetch": 0, "parse": 0, "done": 0}
+
+            def on_event(event: str, _url: str, _status: str | None, bar=bar, counts=counts):
+                counts[event] += 1
+                progress.update(bar, completed=counts["done"], fetched=counts["fetch"],
+                                parsing=max(0, counts["parse"]))
+
+            crawls.append(crawl_source(source, store, jobs, on_event, ingestor).as_dict())
+    for c in crawls:
+        out.print(_counts_table(f"Crawl of {c['source']}", c["statuses"],
+                                {k: c[k] for k in ("requests", "fetched", "not_modified",
+                                                   "parsed", "unchanged", "seconds")}))
+        if c["stopped"]:
+            out.print(f"stopped early: {c['stopped']}")
+        if c["problems"]:
+            out.print(_problems_table(c["problems"], "url"))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def run(
+        path: list[Path] = typer.Option(None, "--path", help="Local report files or folders."),
+        start_url: list[str] = typer.Option(None, "--start-url", help="Crawl from this URL now."),
+        config: Optional[Path] = typer.Option(None, "--config", help="Sources file "
+                                              "(default config/sources.yaml)."),
+        db: Optional[str] = typer.Option(None, "--db", help="Store URL (default output/ingest.db)."),
+        jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Parse in N processes."),
+        allow_private: bool = typer.Option(False, "--allow-private",
+                                           help="Allow loopback/private addresses (tests, mirrors)."),
+    ) -> None:
+        """Ingest local files (--path, via the Prefect flow) or crawl portals now."""
+        from ..errors import IngestError
+
+        try:
+            if path:
+                run_paths(path, db, jobs)
+            else:
+                run_crawl(start_url or [], config, db, jobs, allow_private)
+        except IngestError as exc:
+            err.print(str(exc), markup=False, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
