@@ -53,7 +53,7 @@ class _Margins:
     left: float
     right: float
     gap: float  # usual space between two lines of a paragraph
-    size: float = 0.0  # body font size
+    size: float = 0.0  # body font size (line height where the size is unknown)
 
 
 def _margins(lines: list[Line]) -> _Margins:
@@ -64,7 +64,7 @@ def _margins(lines: list[Line]) -> _Margins:
     rights = sorted(ln.x1 for ln in lines)
     right = rights[int(0.9 * (len(rights) - 1))]
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if 0 <= b.top - a.bottom < 3 * _h(a)]
-    sizes = [ln.size for ln in lines if ln.size]
+    sizes = [_h(ln) for ln in lines]
     return _Margins(left, right, statistics.median(gaps) if gaps else 0.0,
                     statistics.median(sizes) if sizes else 0.0)
 
@@ -87,7 +87,7 @@ def starts_block(prev: Line | None, line: Line, m: _Margins, same_page: bool) ->
         return True
     if same_page and line.top - prev.bottom > m.gap + 0.6 * h:
         return True
-    if _centered(line, m) and (_centered(prev, m) or (m.size and line.size > m.size + 1)):
+    if _centered(line, m) and (_centered(prev, m) or (m.size and _h(line) > 1.2 * m.size)):
         return False  # a centred or large-type title wrapped over lines
     return prev.x1 < m.right - 1.5 * h or line.x0 > m.left + 1.2 * h
 

@@ -63,6 +63,23 @@ class PageItems:
         return sorted([*self.lines, *self.tables], key=lambda item: (item.top, getattr(item, "x0", 0)))
 
 
+def group_lines(segments: list[Segment]) -> list[Line]:
+    """Segments sharing most of their height joined left to right into lines."""
+    lines: list[list[Segment]] = []
+    for seg in sorted(segments, key=lambda s: (s.top + s.bottom) / 2):
+        mid = (seg.top + seg.bottom) / 2
+        if lines and lines[-1][-1].top <= mid <= lines[-1][-1].bottom:
+            lines[-1].append(seg)
+        else:
+            lines.append([seg])
+    out = []
+    for segs in lines:
+        segs.sort(key=lambda s: s.x0)
+        out.append(Line(tidy(" ".join(s.text for s in segs)), segs[0].x0, max(s.x1 for s in segs),
+                        min(s.top for s in segs), max(s.bottom for s in segs), segments=segs))
+    return out
+
+
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")

@@ -6,7 +6,7 @@ text read from pdfium inside the cell box.
 """
 from __future__ import annotations
 
-from .pdf_items import Line, PageItems, Segment, tidy
+from .pdf_items import PageItems, Segment, group_lines
 from .pdf_page import ruled_tables
 
 
@@ -17,23 +17,6 @@ def _rects(textpage, height: float) -> list[Segment]:
         text = textpage.get_text_bounded(left, bottom, right, top).strip()
         if text:
             out.append(Segment(text, left, right, height - top, height - bottom))
-    return out
-
-
-def group_lines(segments: list[Segment]) -> list[Line]:
-    """Segments sharing most of their height joined left to right into lines."""
-    lines: list[list[Segment]] = []
-    for seg in sorted(segments, key=lambda s: (s.top + s.bottom) / 2):
-        mid = (seg.top + seg.bottom) / 2
-        if lines and lines[-1][-1].top <= mid <= lines[-1][-1].bottom:
-            lines[-1].append(seg)
-        else:
-            lines.append([seg])
-    out = []
-    for segs in lines:
-        segs.sort(key=lambda s: s.x0)
-        out.append(Line(tidy(" ".join(s.text for s in segs)), segs[0].x0, max(s.x1 for s in segs),
-                        min(s.top for s in segs), max(s.bottom for s in segs), segments=segs))
     return out
 
 

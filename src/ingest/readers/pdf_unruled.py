@@ -41,11 +41,13 @@ def _columns(rows: list[Line], min_gap: float) -> list[tuple[float, float]]:
 
 
 def _cells_of(line: Line, cols, y0: float, y1: float) -> tuple[list[Box], list[str]]:
-    bounds = [((cols[i - 1][1] + c[0]) / 2 if i else c[0], (c[1] + cols[i + 1][0]) / 2
-               if i + 1 < len(cols) else c[1]) for i, c in enumerate(cols)]
+    cuts = [(a[1] + b[0]) / 2 for a, b in zip(cols, cols[1:])]
+    bounds = list(zip([cols[0][0]] + cuts, cuts + [cols[-1][1]]))
     boxes, texts = [], []
     for i, (left, right) in enumerate(bounds):
-        hits = [s for s in line.segments if left <= (s.x0 + s.x1) / 2 <= right]
+        lo = left if i else float("-inf")
+        hi = right if i + 1 < len(bounds) else float("inf")
+        hits = [s for s in line.segments if lo <= (s.x0 + s.x1) / 2 < hi]
         boxes.append((left, y0, right, y1))
         texts.append(" ".join(s.text for s in hits))
     return boxes, texts

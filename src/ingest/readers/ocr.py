@@ -1,0 +1,130 @@
+"""OCR of image-only or unreadable PDF pages with rapidocr-onnxruntime.
+
+The page is rendered with pypdfium2 at `settings.ocr.dpi` (scaled down to stay under the
+image-pixel limit), ruled tables are found in the image first, the ruling lines are blanked,
+the whole page is recognised once, and each text box goes into the table cell that holds
+it or into a text line. Coordinates are returned in PDF points so the rest of the reader
+treats OCR pages like text-layer pages. The Chinese models ship inside the rapidocr wheel;
+the engine is loaded once per process, on first use.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from ..errors import LimitExceeded
+from ..settings import Settings
+from .ocr_grid import Grid, find_grids
+from .pdf_items import PageItems, Segment, group_lines, join_wrapped
+from .pdf_tables import table_item
+
+
+@lru_cache(maxsize=1)
+def engine():
+    """The RapidOCR engine (models from the installed wheel, nothing downloaded)."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    # a narrow minimum width for the recogniser: table cells hold single digits, and the
+    # default 320-pixel floor makes every "0" cost as much as a full line of text
+    return RapidOCR(use_cls=False, print_verbose=False, rec_img_shape=[3, 48, 48], rec_batch_num=12)
+
+
+def render(pdfium_page, dpi: int, max_pixels: int) -> tuple[np.ndarray, float]:
+    """The page as a BGR image and the scale used (pixels per point)."""
+    width, height = pdfium_page.get_size()
+    scale = dpi / 72
+    if width * height * scale * scale > max_pixels:
+        scale = (max_pixels / (width * height)) ** 0.5
+    if scale * 72 < 50:
+        raise LimitExceeded(f"page of {width:.0f}x{height:.0f} points is too large to render for OCR")
+    bitmap = pdfium_page.render(scale=scale)
+    return bitmap.to_numpy()[:, :, :3].copy(), scale
+
+
+def recognise(image: np.ndarray, scale: float) -> list[Segment]:
+    """Text boxes recognised in `image`, in points."""
+    result, _ = engine()(image)
+    out = []
+    for quad, text, _score in result or []:
+        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+        if text.strip():
+            out.append(Segment(text.strip(), min(xs) / scale, max(xs) / scale,
+                               min(ys) / scale, max(ys) / scale))
+    return out
+
+
+_DIGIT_LOOKALIKES = str.maketrans("OoQDlI|", "0000111")
+
+
+def fix_number(text: str) -> str:
+    """A cell read as digits with look-alike letters ('o' for 0, 'l' for 1) made digits."""
+    if re.fullmatch(r"[\dOoQDlI|.,]+", text) and (re.search(r"\d", text) or len(text) <= 2):
+        return text.translate(_DIGIT_LOOKALIKES)
+    return text
+
+
+def _center_in(seg: Segment, box: tuple[float, float, float, float]) -> bool:
+    cx, cy = (seg.x0 + seg.x1) / 2, (seg.top + seg.bottom) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _ink_crop(image: np.ndarray, cell: tuple[int, int, int, int]) -> np.ndarray | None:
+    """The inked part of a cell (lines already blanked), padded, or None for a blank cell."""
+    x0, top, x1, bottom = cell
+    inner = image[top + 3:bottom - 3, x0 + 3:x1 - 3]
+    if inner.size == 0:
+        return None
+    ys, xs = np.nonzero(inner.min(axis=2) < 128)
+    if len(ys) < 12 or ys.max() - ys.min() < 6:
+        return None
+    pad = 6
+    y0, y1 = max(0, ys.min() - pad), min(inner.shape[0], ys.max() + pad + 1)
+    xa, xb = max(0, xs.min() - pad), min(inner.shape[1], xs.max() + pad + 1)
+    return inner[y0:y1, xa:xb]
+
+
+def _read_missed(image: np.ndarray, grid: Grid, texts: list[str]) -> None:
+    """Recognise cells that hold ink but got no text box (detection misses small digits)."""
+    todo = [(i, crop) for i, cell in enumerate(grid.cells) if not texts[i]
+            for crop in [_ink_crop(image, cell)] if crop is not None]
+    if not todo:
+        return
+    results, _ = engine().text_rec([crop for _, crop in todo])
+    for (i, _), (text, score) in zip(todo, results):
+        if score >= 0.3:
+            texts[i] = text.strip()
+
+
+def _fill(grid: Grid, segments: list[Segment], image: np.ndarray, scale: float, page_width: float):
+    """The grid's table item with each text box put into its cell; the boxes used."""
+    boxes = [tuple(v / scale for v in cell) for cell in grid.cells]
+    texts, used = [], set()
+    for box in boxes:
+        inside = [s for s in segments if _center_in(s, box)]
+        used.update(id(s) for s in inside)
+        texts.append(join_wrapped([ln.text for ln in group_lines(inside)]))
+    _read_missed(image, grid, texts)
+    texts = [fix_number(t) for t in texts]
+    return table_item(boxes, texts, page_width, tol=3.0), used
+
+
+def ocr_page(pdfium_page, number: int, settings: Settings) -> PageItems:
+    """One page read by OCR: its tables (grids rebuilt from rulings) and text lines."""
+    import cv2
+
+    image, scale = render(pdfium_page, settings.ocr.dpi, settings.limits.max_image_pixels)
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    grids, mask = find_grids(gray, int(round(scale * 72)))
+    image[mask > 0] = 255
+    segments = recognise(image, scale)
+    tables, used = [], set()
+    for grid in grids:
+        item, taken = _fill(grid, segments, image, scale, pdfium_page.get_size()[0])
+        if item.table.n_cols >= 2 and item.table.n_rows >= 2:
+            tables.append(item)
+            used |= taken
+    lines = group_lines([s for s in segments if id(s) not in used])
+    width, height = pdfium_page.get_size()
+    return PageItems(number, width, height, lines=lines, tables=tables, ocr=True)
