@@ -78,4 +78,8 @@ def serve(url: str | None, host: str = "127.0.0.1", port: int = 8001,
         args = datasette_args(db_file, metadata_file, host, port)
         if get:
             args += ["--get", get]
-        cli.main(args, prog_name="ingest serve", standalone_mode=False)
+        try:
+            cli.main(args, prog_name="ingest serve", standalone_mode=False)
+        except SystemExit as exc:  # datasette --get exits; only a failure is worth raising
+            if exc.code:
+                raise
