@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -137,6 +138,7 @@ def test_serve_reads_sqlite_and_snapshots_postgresql(store, db_url, record_facto
                         reason="a 解读 page", record=None, parser_version="1")
     db = "store" if store.dialect == "sqlite" else "ingest"
     capsys.readouterr()
-    serve(db_url, get=path.format(db=db))
+    with ThreadPoolExecutor(1) as pool:  # off the thread where Playwright runs its event loop
+        pool.submit(serve, db_url, get=path.format(db=db)).result()
     rows = json.loads(capsys.readouterr().out)
     assert [(r["agency"], r["status"]) for r in rows] == [("丙市统计局", "ok"), (None, "not_report")]
