@@ -140,6 +140,7 @@ class Ingestor:
         self.store = store
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
+        self._failed: set[str] | None = None
 
     def __enter__(self) -> "Ingestor":
         return self
@@ -161,7 +162,12 @@ class Ingestor:
         return self._pool.submit(parse_document, uri, data, path)
 
     def already_parsed(self, sha256: str) -> bool:
-        return self.store.is_parsed(sha256, PARSER_VERSION)
+        """True when these bytes are stored with an outcome of this parser version (a
+        failure included: the same parser would fail the same way again)."""
+        if self._failed is None:
+            self._failed = {d["sha256"] for d in self.store.documents("failed")
+                            if d["parser_version"] == PARSER_VERSION}
+        return sha256 in self._failed or self.store.is_parsed(sha256, PARSER_VERSION)
 
     def save(self, uri: str, sha256: str, parsed: Parsed) -> Outcome:
         """Store one parse outcome (every status, with its reason); return the Outcome."""
@@ -179,11 +185,12 @@ class Ingestor:
                                         parser_version=PARSER_VERSION)
 
     def result(self, future: Future, uri: str, sha256: str) -> Outcome:
-        """Wait for a submitted parse and store it; a crashed worker is a failed document."""
+        """Wait for a submitted parse and store it. A crashed worker (e.g. killed for
+        memory) fails this run only: nothing is stored, so the next run tries again."""
         try:
             parsed = future.result()
-        except Exception as exc:  # noqa: BLE001 - e.g. a worker killed for memory
-            parsed = Parsed("failed", f"parse worker failed: {type(exc).__name__}")
+        except Exception as exc:  # noqa: BLE001
+            return Outcome(uri, sha256, "failed", f"parse worker failed: {type(exc).__name__}")
         return self.save(uri, sha256, parsed)
 
 
