@@ -16,9 +16,9 @@ from .render_pdf import render as render_pdf
 
 def degrade(image: Image.Image, rng: random.Random) -> Image.Image:
     """A grey page with a small rotation, paper noise and a little blur of ink."""
-    grey = image.convert("L").rotate(rng.uniform(-0.8, 0.8), resample=Image.BICUBIC, fillcolor=255)
+    grey = image.convert("L").rotate(rng.uniform(-0.8, 0.8), resample=Image.BILINEAR, fillcolor=255)
     pixels = np.asarray(grey, dtype=np.int16)
-    noise = np.random.default_rng(rng.randrange(2**32)).normal(0, 9, pixels.shape)
+    noise = np.random.default_rng(rng.randrange(2**32)).integers(-14, 15, pixels.shape, dtype=np.int16)
     return Image.fromarray(np.clip(pixels + noise, 0, 255).astype(np.uint8))
 
 
