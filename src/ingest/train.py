@@ -65,7 +65,7 @@ def theme_cats(row: dict, theme_ids: list[str]) -> dict[str, float]:
 
 def _docbin(nlp: Language, rows: list[dict], cats: Callable[[dict], dict]) -> DocBin:
     db = DocBin()
-    for row, doc in zip(rows, nlp.tokenizer.pipe(r["text"] for r in rows)):
+    for row, doc in zip(rows, nlp.tokenizer.pipe(stnlp.model_text(r["text"]) for r in rows)):
         doc.cats = cats(row)
         db.add(doc)
     return db

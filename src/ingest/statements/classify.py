@@ -40,13 +40,14 @@ def decide(cand: Candidate, scores: dict[str, float], rules: dict | None = None)
     rules = type_rules() if rules is None else rules
     if rules.get("framing_is_other") and not cand.enumerated and is_framing(cand.sentences[-1]):
         return "other"
-    if rules.get("context_overrides") and cand.context in KINDS:
+    if rules.get("context_overrides") and cand.enumerated and cand.context in KINDS:
         return cand.context
     if rules.get("hint_overrides") and cand.enumerated and cand.hint in KINDS:
         return cand.hint
+    prior = cand.context or cand.hint
     weight = float(rules.get("hint_weight", 0.0))
-    if weight and cand.enumerated and cand.hint in KINDS:
-        scores = {**scores, cand.hint: scores.get(cand.hint, 0.0) + weight}
+    if weight and prior in KINDS:
+        scores = {**scores, prior: scores.get(prior, 0.0) + weight}
     return best(scores)
 
 

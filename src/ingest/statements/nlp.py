@@ -64,10 +64,15 @@ def themes_pipeline() -> Language | None:
     return load_model(path) if (path / "config.cfg").exists() else None
 
 
+def model_text(text: str) -> str:
+    """What the models see: the statement without surrounding blanks and end punctuation."""
+    return text.strip(" \t\u3000，,；;。：:！？!?")
+
+
 def type_scores(texts: list[str], nlp: Language | None = None) -> list[dict[str, float]]:
     """Given statement texts, return each one's {problem, improvement, other} probabilities."""
     nlp = nlp or type_pipeline()
-    return [dict(doc.cats) for doc in nlp.pipe(texts)]
+    return [dict(doc.cats) for doc in nlp.pipe(map(model_text, texts))]
 
 
 def theme_scores(texts: list[str], nlp: Language | None = None) -> list[dict[str, float]]:
@@ -75,4 +80,4 @@ def theme_scores(texts: list[str], nlp: Language | None = None) -> list[dict[str
     nlp = nlp or themes_pipeline()
     if nlp is None:
         return [{} for _ in texts]
-    return [dict(doc.cats) for doc in nlp.pipe(texts)]
+    return [dict(doc.cats) for doc in nlp.pipe(map(model_text, texts))]

@@ -1,0 +1,124 @@
+"""Theme discovery: cluster stored problem statements to show what the taxonomy misses.
+
+    discover_themes(store_or_records, k=8) -> [CandidateTheme]
+
+Texts are segmented with jieba (plus models/jieba_dict.txt), weighted by TF-IDF whose IDF is
+fitted on our own corpus (every stored problem and improvement statement), and factorised
+with scikit-learn NMF (or clustered with k-means). Each candidate theme lists its keywords,
+example statements, its size and how many of its statements no configured theme covers.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.decomposition import NMF
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .errors import InvalidInput
+from .statements.nlp import load_domain_words
+
+METHODS = ("nmf", "kmeans")
+# Words every statement uses; they say nothing about what is wrong.
+STOP = frozenset("""
+信息 公开 政府信息公开 信息公开 政务公开 工作 政府 我局 我镇 我委 我办 我单位 我乡 我市 我区 单位 部门
+进一步 有待 不够 存在 问题 不足 加强 提高 提升 做好 情况 开展 推进 相关 部分 个别 一些 有的 还 也 和 及 与 的 了
+是 在 将 对 把 等 中 上 下 不 没有 要 能 较 比较 仍 从 以 为 让 由 并 或 其 这 该 着 年 本年度 今年 一年 以来
+""".split())
+_TOKEN = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,}$")
+
+
+@dataclass
+class CandidateTheme:
+    """One cluster of problem statements, described for an analyst."""
+
+    keywords: list[str]
+    examples: list[str]
+    size: int
+    uncovered: int = 0                       # statements with no configured theme
+    known_themes: dict[str, int] = field(default_factory=dict)
+
+
+def tokenize(text: str) -> list[str]:
+    """Given a statement, return its jieba words (two or more CJK/Latin chars, no stop words)."""
+    import jieba
+
+    load_domain_words()
+    return [w for w in jieba.lcut(text) if _TOKEN.match(w) and w not in STOP]
+
+
+def _records(source) -> Iterable[dict]:
+    if hasattr(source, "records"):
+        return source.records()
+    if isinstance(source, str):
+        from .store import open_store
+
+        return open_store(source).records()
+    return source
+
+
+def statements_of(records: Iterable[dict], types: tuple[str, ...]) -> list[dict]:
+    """Given contract-JSON records, return their statements of the given types (deduplicated)."""
+    seen, out = set(), []
+    for rec in records:
+        for st in rec.get("statements") or []:
+            text = (st.get("text") or "").strip()
+            if st.get("type") in types and text and text not in seen:
+                seen.add(text)
+                out.append(st)
+    return out
+
+
+def _vectorise(corpus: list[str], docs: list[str]):
+    vec = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, min_df=1,
+                          sublinear_tf=True)
+    vec.fit(corpus)  # IDF from our own corpus, not from a generic one
+    return vec, vec.transform(docs)
+
+
+def _weights(method: str, matrix, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(statement x cluster weights, cluster x term weights)."""
+    if method == "nmf":
+        model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
+        return model.fit_transform(matrix), model.components_
+    km = KMeans(n_clusters=k, random_state=seed, n_init=10).fit(matrix)
+    onehot = np.zeros((matrix.shape[0], k))
+    onehot[np.arange(matrix.shape[0]), km.labels_] = 1.0
+    return onehot, km.cluster_centers_
+
+
+def discover_themes(source, k: int = 8, *, method: str = "nmf", n_keywords: int = 8,
+                    n_examples: int = 3, types: tuple[str, ...] = ("problem",),
+                    seed: int = 0) -> list[CandidateTheme]:
+    """Given a store (or store URL, or iterable of records), return up to k candidate themes,
+    largest first."""
+    if method not in METHODS:
+        raise InvalidInput(f"unknown discovery method {method!r}; use one of {METHODS}")
+    records = list(_records(source))
+    corpus = statements_of(records, ("problem", "improvement"))
+    chosen = [s for s in corpus if s.get("type") in types]
+    if len(chosen) < 2:
+        raise InvalidInput(f"only {len(chosen)} stored {'/'.join(types)} statements; need at least 2")
+    k = max(1, min(k, len(chosen) - 1))
+    texts = [s["text"] for s in chosen]
+    vec, matrix = _vectorise([s["text"] for s in corpus], texts)
+    doc_w, term_w = _weights(method, matrix, k, seed)
+    terms = vec.get_feature_names_out()
+    assigned = doc_w.argmax(axis=1)
+    out = []
+    for c in range(k):
+        members = np.flatnonzero((assigned == c) & (doc_w[:, c] > 0))
+        if not len(members):
+            continue
+        top = members[np.argsort(-doc_w[members, c])][:n_examples]
+        themes = Counter(t for i in members for t in chosen[i].get("themes") or [])
+        out.append(CandidateTheme(
+            keywords=[terms[j] for j in np.argsort(-term_w[c])[:n_keywords] if term_w[c, j] > 0],
+            examples=[texts[i] for i in top], size=len(members),
+            uncovered=sum(1 for i in members if not chosen[i].get("themes")),
+            known_themes=dict(themes.most_common())))
+    return sorted(out, key=lambda t: -t.size)

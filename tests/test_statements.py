@@ -1,0 +1,110 @@
+"""Statements: segmentation of every enumeration style, and typing through the shipped model."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.record import Section
+from ingest.statements import extract_statements
+from ingest.statements.segment import segment_section, sub_heading_kind
+
+
+def problems(text: str, heading: str = "五、存在的主要问题及改进情况") -> Section:
+    return Section(id="problems", heading=heading, text=text)
+
+
+def texts(text: str, heading: str = "五、存在的主要问题及改进情况") -> list[str]:
+    return [c.text for c in segment_section(problems(text, heading))]
+
+
+def typed(text: str, heading: str = "五、存在的主要问题及改进情况") -> list[tuple[str, str]]:
+    return [(s.type, s.text) for s in extract_statements([problems(text, heading)])]
+
+
+def test_yishi_items_after_a_label_lose_marker_and_label():
+    got = texts("存在的问题：一是栏目更新偏慢；二是经办人员均为兼职。三是公开载体较少。")
+    assert got == ["栏目更新偏慢", "经办人员均为兼职", "公开载体较少"]
+
+
+def test_colon_run_separated_by_semicolons():
+    got = texts("一年来，我所公开工作有所进步，主要表现在：政策文件上网不及时；解读材料偏少；咨询答复较慢。")
+    assert got == ["政策文件上网不及时", "解读材料偏少", "咨询答复较慢"]
+
+
+def test_numbered_items_after_a_lead_in():
+    got = texts("下一步，我所将重点做好以下工作：1、健全审核制度；2.加强人员培训；3．完善网站栏目。")
+    assert got == ["健全审核制度", "加强人员培训", "完善网站栏目"]
+
+
+def test_sub_headings_are_not_statements_and_set_the_type():
+    text = ("（一）存在的主要问题\n（一）专栏内容更新缓慢。\n（二）答复文书格式不统一。\n"
+            "（二）改进措施\n（一）每月检查专栏。\n（二）统一答复文书样式。")
+    cands = segment_section(problems(text))
+    assert [c.text for c in cands] == ["专栏内容更新缓慢", "答复文书格式不统一", "每月检查专栏", "统一答复文书样式"]
+    assert [c.context for c in cands] == ["problem", "problem", "improvement", "improvement"]
+    assert sub_heading_kind("（二）改进措施") == "improvement"
+    assert sub_heading_kind("（一）专栏内容更新缓慢。") is None
+
+
+def test_shouxian_qici_markers():
+    got = texts("主要问题：首先，公开栏信息陈旧。其次，查阅点利用率低。")
+    assert got == ["公开栏信息陈旧", "查阅点利用率低"]
+
+
+def test_free_sentences_one_statement_each_with_framing_other():
+    got = typed("对照要求，我站工作还存在以下问题。网站栏目长期没有更新。下一步，我站将重点做好以下工作。"
+                "安排专人每周维护网站栏目。")
+    assert got[0][0] == "other" and got[2][0] == "other"
+    assert got[1] == ("problem", "网站栏目长期没有更新")
+    assert got[3] == ("improvement", "安排专人每周维护网站栏目")
+
+
+def test_framing_before_items_on_the_same_line_is_its_own_statement():
+    got = typed("改进情况：针对上年存在的问题，本年我局将加大公开力度。一是完善公开目录。二是加强保密审查。")
+    assert [t for t, _ in got] == ["other", "improvement", "improvement"]
+    assert got[1][1] == "完善公开目录"
+
+
+def test_two_chapters_take_their_type_from_the_heading():
+    secs = [problems("一是公开栏内容过时。二是信息员不熟悉业务。", "六、存在的问题"),
+            problems("一是定期更换公开栏内容。二是组织信息员培训。", "七、改进措施")]
+    got = [(s.type, s.text) for s in extract_statements(secs)]
+    assert [t for t, _ in got] == ["problem", "problem", "improvement", "improvement"]
+
+
+def test_problem_then_fix_in_one_item_is_two_statements():
+    got = typed("一是部分政策文件发布后没有配发解读材料，群众理解不到位。下一步我局将坚持文件与解读同步发布。")
+    assert [t for t, _ in got] == ["problem", "improvement"]
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("信息发布不够及时，部分栏目更新滞后", "problem"),
+    ("工作人员业务水平有待进一步提高", "problem"),
+    ("部分栏目长期没有更新，信息发布滞后", "problem"),
+    ("加强业务培训，提升工作人员能力", "improvement"),
+    ("下一步将完善信息发布审核制度", "improvement"),
+    ("进一步拓宽公开渠道，用好政务新媒体", "improvement"),
+])
+def test_shipped_model_types_clear_examples(text, kind):
+    from ingest.statements import nlp
+
+    scores = nlp.type_scores([text])[0]
+    assert max(scores, key=scores.get) == kind
+
+
+def test_other_sections_only_from_a_label_on():
+    secs = [Section(id="overview", heading="一、总体情况", text="本年度主动公开信息120条。"),
+            Section(id="other_matters", heading="六、其他需要报告的事项",
+                    text="本年度未收取信息处理费。\n存在问题：查阅场所利用率不高。")]
+    got = extract_statements(secs)
+    assert [(s.section, s.type, s.text) for s in got] == [("other_matters", "problem", "查阅场所利用率不高")]
+
+
+def test_statements_carry_themes():
+    got = extract_statements([problems("存在的问题：一是政策解读形式单一；二是网站栏目更新不及时。")])
+    assert "policy_interpretation" in got[0].themes
+    assert "timeliness_update" in got[1].themes
+
+
+def test_empty_sections_give_no_statements():
+    assert extract_statements([]) == []
+    assert extract_statements([problems("")]) == []
