@@ -68,12 +68,19 @@ def dating(rng: random.Random, year: int) -> tuple[str | None, str | None]:
     return text, f"{y:04d}-{m:02d}-{d:02d}"
 
 
+def fresh(rng: random.Random, ctx: dict) -> dict:
+    """The context with new small counts, so two paragraphs do not repeat the same numbers."""
+    n1 = rng.randint(2, 30)
+    return {**ctx, "n1": n1, "n2": rng.randint(3, 90), "n3": rng.randint(1, n1), "big": rng.randint(60, 3000)}
+
+
 def context(rng: random.Random, name: str, year: int, requests: dict | None) -> dict:
     new = int(requests["new_received"]["total"]) if requests else rng.choice((0, rng.randint(1, 60)))
     r1 = rng.randint(0, new)
+    n1 = rng.randint(2, 30)
     r2 = rng.randint(0, new - r1)
     return {"agency": name, "org": rng.choice(self_reference(name)), "year": year, "prev": year - 1,
-            "next": year + 1, "n1": rng.randint(2, 30), "n2": rng.randint(3, 90), "n3": rng.randint(1, 40),
+            "next": year + 1, "n1": n1, "n2": rng.randint(3, 90), "n3": rng.randint(1, n1),
             "big": rng.randint(60, 3000), "r": new, "c": int(requests["carried_over"]["total"]) if requests else 0,
             "r1": r1, "r2": r2, "r3": new - r1 - r2}
 
@@ -173,8 +180,11 @@ class ProblemWriter:
                 self.paras.append(Para(lead))
                 self.statements.append(other(lead))
             self.paras.extend(Para(t) for t in enumerate_paras(items, rng.choice(MARKERS[:-1] + ("shouxian",))))
-        else:  # plain sentences, nothing enumerated
-            self.paras.append(Para("".join(item_text(it) + "。" for it in items)))
+        else:  # plain sentences, nothing enumerated, sometimes after a lead sentence of their own
+            lead = pick(rng, leads, ctx) + "。" if rng.random() < 0.5 else ""
+            if lead:
+                self.statements.append(other(lead))
+            self.paras.append(Para(lead + "".join(item_text(it) + "。" for it in items)))
         self.statements.extend(statements_of(items))
 
 
@@ -210,14 +220,14 @@ def overview_2021(rng: random.Random, ctx: dict) -> list[Para]:
         rng.shuffle(parts)
     paras: list[Para] = []
     for i, part in enumerate(parts):
-        label, text = f"（{ORDINALS[i]}）{part['label']}", fill(rng.choice(part["paras"]), ctx)
+        label, text = f"（{ORDINALS[i]}）{part['label']}", fill(rng.choice(part["paras"]), fresh(rng, ctx))
         how = rng.random()
         if how < 0.45:
             paras += [Para(label, sub=True), Para(text)]
         else:
             paras.append(Para(label + ("。" if how < 0.75 else "：") + text))
         if rng.random() < 0.2:
-            paras.append(Para(fill(rng.choice(part["paras"]), ctx)))
+            paras.append(Para(fill(rng.choice(part["paras"]), fresh(rng, ctx))))
     return paras
 
 
@@ -240,7 +250,7 @@ def template_sections(rng: random.Random, ctx: dict, template: str, grids: dict)
         secs.append(SectionSpec(sid, numbered(h[sid], rng, i), blocks))
     problems, statements = problems_sections(rng, ctx, template, 4)
     secs += problems
-    others = [Para(fill(t, ctx)) for t in rng.sample(b["other_matters"], rng.choice((1, 1, 2)))]
+    others = [Para(fill(t, fresh(rng, ctx))) for t in rng.sample(b["other_matters"], rng.choice((1, 1, 2)))]
     secs.append(SectionSpec("other_matters", numbered(h["other_matters"], rng, 5), others))
     return secs, statements
 
@@ -248,7 +258,7 @@ def template_sections(rng: random.Random, ctx: dict, template: str, grids: dict)
 def legacy_sections(rng: random.Random, ctx: dict) -> tuple[list[SectionSpec], list[dict]]:
     h, b = bank()["headings"]["legacy"], bank()
     def paras(key: str, k: int) -> list[Para]:
-        return [Para(fill(t, ctx)) for t in rng.sample(b[key], k)]
+        return [Para(fill(t, fresh(rng, ctx))) for t in rng.sample(b[key], k)]
     req_key = "legacy_requests"
     plan = [("overview", h["overview"], paras("legacy_overview", rng.choice((1, 2, 2)))),
             ("proactive", h["proactive"], paras("legacy_proactive", rng.choice((1, 2)))),

@@ -49,17 +49,29 @@ def heading_html(text: str, how: str) -> str:
     return f'<p style="text-indent:2em;font-weight:bold">{escape(text)}</p>'
 
 
-def para_html(p: Para) -> str:
+def para_html(p: Para, skin: int = 0) -> str:
+    """A paragraph the way CMS editors leave them: indented, sometimes padded with &nbsp; or
+    wrapped in a font span pasted from Word."""
     text = escape(p.text)
-    return f'<p style="text-indent:2em">{"<b>" + text + "</b>" if p.sub else text}</p>'
+    if p.sub:
+        text = f"<b>{text}</b>"
+    if skin == 1:
+        text = f'<span style="font-family:仿宋_GB2312;font-size:16pt">{text}</span>'
+    elif skin == 0 and len(p.text) % 3 == 0:
+        text = "&nbsp;&nbsp;&nbsp;&nbsp;" + text
+    return f'<p style="text-indent:2em">{text}</p>'
 
 
 def body_html(spec: ReportSpec) -> str:
-    parts = [para_html(Para(t)) for t in spec.lead]
+    skin = spec.style.html_skin
+    parts = [para_html(Para(t), skin) for t in spec.lead]
+    if skin == 1:  # the body repeats the title above the lead
+        parts.insert(0, f'<p align="center"><strong>{escape(spec.title)}</strong></p>')
     for sec in spec.sections:
         parts.append(heading_html(sec.heading, spec.style.html_headings))
         for block in sec.blocks:
-            parts.append(table_html(block.table) if isinstance(block, TableBlock) else para_html(block))
+            parts.append(f'<div style="overflow-x:auto">{table_html(block.table)}</div>'
+                         if isinstance(block, TableBlock) else para_html(block, skin))
     parts += [f'<p style="text-align:right">{escape(line)}</p>' for line in (spec.signature, spec.date_text) if line]
     return "\n".join(parts)
 
