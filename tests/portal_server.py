@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import select
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -189,8 +191,8 @@ class Portal:
         if route is None:
             return _send(h, 404, b"<html><body>404 Not Found</body></html>")
         route.hits += 1
-        if route.delay:
-            time.sleep(route.delay)
+        if route.delay and not _wait_unless_client_leaves(h, route.delay):
+            raise ConnectionResetError("client closed the connection while waiting")
         if route.hits <= route.fail_first:
             extra = {"Retry-After": route.retry_after} if route.retry_after else {}
             return _send(h, 503, b"busy", extra=extra)
@@ -221,6 +223,17 @@ class Portal:
             h.close_connection = True
             return 200
         return _send(h, 200, route.body, content_type=route.content_type, extra=extra)
+
+
+def _wait_unless_client_leaves(h: BaseHTTPRequestHandler, seconds: float) -> bool:
+    """Sleep `seconds`; False as soon as the client closes its connection (a client that
+    gave up has no request in flight any more)."""
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        ready, _, _ = select.select([h.connection], [], [], min(left, 0.05))
+        if ready and h.connection.recv(1, socket.MSG_PEEK) == b"":
+            return False
+    return True
 
 
 def _send(h: BaseHTTPRequestHandler, status: int, body: bytes, *,
