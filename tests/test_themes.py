@@ -1,0 +1,56 @@
+"""Themes: cue rules on clear examples, the method switch, and theme ids from config."""
+from __future__ import annotations
+
+import pytest
+
+from ingest import themes
+
+
+@pytest.mark.parametrize("text,theme", [
+    ("网站部分栏目更新不及时", "timeliness_update"),
+    ("政策解读形式单一，缺少图解和视频解读", "policy_interpretation"),
+    ("信息公开工作由办公室人员兼职，人手不足", "staff_capacity"),
+    ("严格落实三审三校制度，加强保密审查", "review_quality_control"),
+    ("加大宣传力度，提高群众知晓率", "publicity_outreach"),
+    ("规范依申请公开答复书格式，告知救济渠道", "application_handling"),
+    ("推动政务公开向村居社区延伸", "grassroots_disclosure"),
+    ("建立长效机制，落实责任到人", "institutional_mechanism"),
+    ("少数科室对公开工作重视不够，主动公开意识不强", "awareness_attention"),
+    ("拓宽公开渠道，用好政务新媒体", "platform_channels"),
+])
+def test_cues_find_the_theme(text, theme):
+    assert theme in themes.cue_themes(text)
+
+
+def test_cues_find_nothing_in_neutral_text():
+    assert themes.cue_themes("本报告所列数据统计期限为1月1日至12月31日") == []
+
+
+def test_assign_methods_and_order():
+    text = "网站栏目更新滞后，解读材料偏少"
+    probs = [{"publicity_outreach": 0.9, "timeliness_update": 0.2}]
+    assert themes.assign([text], probs, method="model") == [["publicity_outreach"]]
+    cues = themes.assign([text], probs, method="cues")[0]
+    assert {"timeliness_update", "policy_interpretation"} <= set(cues)
+    both = themes.assign([text], probs, method="both")[0]
+    assert set(both) == set(cues) | {"publicity_outreach"}
+    assert both == [t for t in themes.theme_ids() if t in both]  # taxonomy order
+
+
+def test_unknown_method_is_an_error():
+    with pytest.raises(ValueError):
+        themes.assign(["x"], method="magic")
+
+
+def test_theme_ids_are_the_fourteen_of_the_taxonomy():
+    ids = themes.theme_ids()
+    assert len(ids) == 14 and len(set(ids)) == 14
+    assert "content_coverage" in ids and "grassroots_disclosure" in ids
+
+
+def test_shipped_theme_model_scores_every_theme():
+    from ingest.statements import nlp
+
+    scores = nlp.theme_scores(["加强业务培训，提高工作人员业务水平"])[0]
+    assert set(scores) == set(themes.theme_ids())
+    assert max(scores, key=scores.get) == "staff_capacity"
