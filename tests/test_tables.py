@@ -134,3 +134,18 @@ def test_values_and_blanks():
 def test_a_report_without_tables_gets_none():
     found = tables.extract([])
     assert found.proactive is None and found.requests is None and found.review_litigation is None
+
+
+def test_a_table_printed_all_blank_is_all_zero_and_headers_are_not_rows():
+    rows = _requests_rows({"一、本年新收政府信息公开申请数量": [""] * 7,
+                           "三、本年度办理结果|（六）其他处理|3.其他": [""] * 7})
+    found = tables.extract([("requests", _text_table(rows))])
+    assert found.requests["new_received"] == {k: 0 for k in
+                                              ("natural_person", "commercial", "research", "social_welfare",
+                                               "legal_service", "other_org", "total")}
+    assert set(found.requests) == {"new_received", "other_handling.other"}
+    blank_review = Table.from_rows([["行政复议", "", "", "", "", "行政诉讼"],
+                                    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "结果维持"],
+                                    [""] * 15])
+    found = tables.extract([("review_litigation", blank_review)])
+    assert found.review_litigation["litigation_after_review"]["total"] == 0

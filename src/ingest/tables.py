@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from .layout import Cell, Table
 from .settings import load_yaml
@@ -112,14 +113,20 @@ def _first_positions(cells: list[Cell | None]) -> set[int]:
     return out
 
 
-def is_data_row(row: Row) -> bool:
-    """A row of figures: some value printed, or a label followed only by blank cells."""
-    return any(is_value(v) for v in row.values.values()) or bool(row.label and row.printed_blanks)
+Known = Callable[[str], bool]
+
+
+def is_data_row(row: Row, known: Known) -> bool:
+    """A row of figures: some value printed, or a known row label followed only by blank cells
+    (a header row also ends in blank cells, but its label is no row of the table)."""
+    if any(is_value(v) for v in row.values.values()):
+        return True
+    return bool(row.printed_blanks) and known(row.label)
 
 
 # -- step 3: header context ------------------------------------------------------------
 
-def column_headers(table: Table) -> list[dict[int, str]]:
+def column_headers(table: Table, known: Known) -> list[dict[int, str]]:
     """For each grid row, the header text over each column (from the header rows above it)."""
     grid = table.grid()
     if all(c.colspan == 1 for c in table.cells):
@@ -128,7 +135,7 @@ def column_headers(table: Table) -> list[dict[int, str]]:
     pending: list[int] = []   # header rows since the last data row
     active: dict[int, str] = {}
     for r, row in enumerate(grid_rows(table)):
-        if is_data_row(row):
+        if is_data_row(row, known):
             if pending:
                 active = {c: "".join(_distinct(grid[h][c] for h in pending)) for c in range(row.n_cols)}
                 pending = []
@@ -207,6 +214,10 @@ class _RequestsMapper:
         self.noise, self.order = [clean(n) for n in cfg["column_noise"]], cfg["order"]
         self.in_other_group = False
 
+    def is_row(self, label: str) -> bool:
+        return bool(_first_match(label, self.rows) or self.other["cue"] in label
+                    or re.sub(r"^[\d.、．]+", "", label) == self.other["leaf_cue"])
+
     def row_key(self, label: str) -> str | None:
         key = _first_match(label, self.rows)
         if self.other["cue"] in label:
@@ -232,9 +243,9 @@ def map_requests(tables: list[Table], found: Found) -> None:
     mapper = _RequestsMapper()
     last_header: dict[int, str] = {}
     for table in tables:
-        headers = column_headers(table)
-        for row, header in zip(grid_rows(table), headers):
-            if not is_data_row(row):
+        known = mapper.is_row
+        for row, header in zip(grid_rows(table), column_headers(table, known)):
+            if not is_data_row(row, known):
                 continue
             key = mapper.row_key(row.label)
             if key is None:
@@ -266,9 +277,13 @@ def map_review(tables: list[Table], found: Found) -> None:
     cfg = label_config()["review_litigation"]
     groups, leaves = cfg["groups"], cfg["leaves"]
     order = [tuple(k.split(".")) for k in cfg["order"]]
+
+    def known(label: str) -> bool:  # the standard form's figures row has no label at all
+        return not label or _first_match(label, groups) is not None
+
     for table in tables:
-        for row, header in zip(grid_rows(table), column_headers(table)):
-            if not is_data_row(row):
+        for row, header in zip(grid_rows(table), column_headers(table, known)):
+            if not is_data_row(row, known):
                 continue
             keys = {}
             for c in row.values:
@@ -286,9 +301,13 @@ def map_review(tables: list[Table], found: Found) -> None:
 def map_proactive(tables: list[Table], found: Found) -> None:
     cfg = label_config()["proactive"]
     money = set(cfg["money_columns"])
+
+    def known(label: str) -> bool:
+        return _first_match(label, cfg["rows"]) is not None
+
     for table in tables:
-        for row, header in zip(grid_rows(table), column_headers(table)):
-            if not is_data_row(row):
+        for row, header in zip(grid_rows(table), column_headers(table, known)):
+            if not is_data_row(row, known):
                 continue
             key = _first_match(row.label, cfg["rows"])
             if key is None:

@@ -35,7 +35,7 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
             table_rows.clear()
 
     for i, raw in enumerate(lines):
-        line = raw.rstrip()
+        line = raw.rstrip(" \r\n\u3000")
         if "\t" in line or (table_rows and _between_tabbed(lines, i)):
             flush_para()
             table_rows.append([c.strip() for c in line.split("\t")])
