@@ -108,3 +108,8 @@ def test_statements_carry_themes():
 def test_empty_sections_give_no_statements():
     assert extract_statements([]) == []
     assert extract_statements([problems("")]) == []
+
+
+def test_lines_wrapped_mid_sentence_are_rejoined():
+    got = texts("对照要求，我站还存在以下问\n题：网站栏目更新慢；信息员业务不\n熟。\n（二）改进措施\n1.每周更新栏目。")
+    assert got == ["网站栏目更新慢", "信息员业务不熟", "每周更新栏目"]

@@ -196,6 +196,22 @@ def _run(state: _State, text: str) -> list[Candidate]:
     return out + [_item(state, i) for i in items]
 
 
+def join_wrapped(lines: list[str]) -> list[str]:
+    """Rejoin lines broken mid-sentence (a PDF line wrap): a line that does not end a sentence
+    runs on into the next, unless either is a sub-heading or the next starts with a marker."""
+    out: list[str] = []
+    for line in (x.strip() for x in lines):
+        if not line:
+            continue
+        prev = out[-1] if out else ""
+        if (prev and prev[-1] not in SENTENCE_END + "；;：:" and not sub_heading_kind(prev)
+                and not sub_heading_kind(line) and not rules()["marker_start"].match(line)):
+            out[-1] = prev + line
+        else:
+            out.append(line)
+    return out
+
+
 def heading_context(heading: str | None) -> str | None:
     """A chapter heading that names only problems (or only fixes) gives its items that context."""
     if not heading:
@@ -213,10 +229,7 @@ def segment_section(section: Section) -> list[Candidate]:
     state = _State(section.id, context=heading_context(section.heading),
                    active=section.id == "problems")
     out: list[Candidate] = []
-    for line in section.text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
+    for line in join_wrapped(section.text.splitlines()):
         kind = sub_heading_kind(line)
         if kind:
             state.context = None if kind == "mixed" else kind
