@@ -177,3 +177,30 @@ def test_sources_reject_unknown_keys_and_bad_urls(tmp_path):
     assert planned.scope_hosts == {"a.gov.cn", "files.a.gov.cn"}
     [adhoc] = plan_sources(config, ["https://b.gov.cn/x/"])
     assert adhoc.scope_hosts == {"b.gov.cn"} and not adhoc.allow_private
+
+
+def test_small_crawl_and_rerun_on_both_engines(db_url):
+    """The crawl state and documents round-trip on SQLite and PostgreSQL alike."""
+    from portal_server import listing_html, report_text
+
+    text = report_text("月湖区应急管理局").encode()
+    portal = Portal(routes={
+        "/robots.txt": Route(b"", "text/plain", status=404),
+        "/list/": Route(listing_html("年报", [("/f/a.txt", "2023年政府信息公开工作年度报告"),
+                                              ("/f/b.txt", "2023年政府信息公开工作年报"),
+                                              ("/f/gone.txt", "2022年政府信息公开工作年度报告")])),
+        "/f/a.txt": Route(text, "text/plain"), "/f/b.txt": Route(text, "text/plain"),
+    }).start()
+    try:
+        with open_store(db_url) as store:
+            first = crawl_source(fast_source(portal, "/list/"), store, jobs=1)
+            portal.clear_log()
+            second = crawl_source(fast_source(portal, "/list/"), store, jobs=1)
+            rows = {u["url"].rsplit("/", 1)[1]: u for u in store.urls()}
+            assert [d["agency"] for d in store.documents("ok")] == ["月湖区应急管理局"]
+        assert first.parsed == 1 and second.parsed == 0
+        assert sorted(r["status"] for r in (rows["a.txt"], rows["b.txt"])) == ["duplicate", "ok"]
+        assert rows["gone.txt"]["status"] == "failed" and rows["gone.txt"]["http_status"] == 404
+        assert {e["status"] for e in portal.log if e["path"] != "/f/gone.txt"} <= {304, 404}
+    finally:
+        portal.stop()

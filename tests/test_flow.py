@@ -100,3 +100,13 @@ def test_nightly_flow_crawls_indexes_and_publishes_a_summary(prefect_harness, tm
     assert set(keys) == {"nightly-crawl-summary", "nightly-crawl-report"}
     assert "redirect loop" in keys["nightly-crawl-report"].data
     assert keys["nightly-crawl-summary"].type == "table"
+
+
+def test_deployment_runs_nightly_at_two_in_shanghai():
+    from ingest.cli.crawl import schedule_spec
+
+    spec = schedule_spec(PROJECT_ROOT)
+    assert spec["schedules"] == [{"cron": "0 2 * * *", "timezone": "Asia/Shanghai",
+                                  "active": True}]
+    path, _, name = spec["entrypoint"].partition(":")
+    assert f"def {name}(" in (PROJECT_ROOT / path).read_text(encoding="utf-8")

@@ -68,24 +68,73 @@ def register(app: typer.Typer) -> None:
         config: Optional[str] = typer.Option(None, "--config", help="Sources file."),
         db: Optional[str] = typer.Option(None, "--db", help="Store URL."),
         jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Parse in N processes."),
+        port: int = typer.Option(4200, "--port", help="Port of the local Prefect server "
+                                 "started when PREFECT_API_URL is not set."),
     ) -> None:
-        """Serve the nightly crawl deployment (prefect.yaml: 02:00 Asia/Shanghai) locally."""
+        """Serve the nightly crawl deployment (prefect.yaml: 02:00 Asia/Shanghai) locally.
+
+        Uses the Prefect server at $PREFECT_API_URL, or starts one on 127.0.0.1:PORT (an
+        ephemeral server cannot run schedules)."""
         from ..settings import PROJECT_ROOT
         from .run import load_flow
 
         spec = schedule_spec(PROJECT_ROOT)
-        nightly = load_flow("nightly", "nightly")
-        from prefect.schedules import Schedule
+        server = local_server(port)
+        try:
+            _serve(spec, load_flow("nightly", "nightly"), config, db, jobs)
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
 
-        from ..crawl.sources import plan_sources
 
-        params = {**(spec.get("parameters") or {}),
-                  **{k: v for k, v in {"config": config, "db": db, "jobs": jobs}.items() if v}}
-        _host_limits([s for s in plan_sources(params.get("config"), [])])
-        schedules = [Schedule(cron=s["cron"], timezone=s.get("timezone")) for s in spec["schedules"]]
-        err.print(f"serving {spec['name']}: {', '.join(s['cron'] + ' ' + s.get('timezone', 'UTC') for s in spec['schedules'])}")
-        nightly.serve(name=spec["name"], schedules=schedules, parameters=params,
-                      tags=spec.get("tags") or [])
+def local_server(port: int, timeout: float = 240.0):
+    """Start `prefect server start` on 127.0.0.1:port unless $PREFECT_API_URL is set; point
+    this process at it; return the child process (None when a server was configured)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    api = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    prefect = Path(sys.executable).with_name("prefect")
+    child = subprocess.Popen([str(prefect), "server", "start", "--host", "127.0.0.1",
+                              "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    err.print(f"starting a Prefect server on {api} …")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.poll() is None:
+        try:
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                os.environ["PREFECT_API_URL"] = api
+                return child
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    child.terminate()
+    err.print(f"the Prefect server on port {port} did not start")
+    raise typer.Exit(2)
+
+
+def _serve(spec: dict, nightly, config: str | None, db: str | None, jobs: int) -> None:
+    """Create the per-host tag limits, then serve the deployment (blocks until stopped)."""
+    from prefect.schedules import Schedule
+
+    from ..crawl.sources import plan_sources
+
+    params = {**(spec.get("parameters") or {}),
+              **{k: v for k, v in {"config": config, "db": db, "jobs": jobs}.items() if v}}
+    _host_limits(plan_sources(params.get("config"), []))
+    schedules = [Schedule(cron=s["cron"], timezone=s.get("timezone")) for s in spec["schedules"]]
+    when = ", ".join(f"{s['cron']} {s.get('timezone', 'UTC')}" for s in spec["schedules"])
+    err.print(f"serving {spec['name']}: {when}")
+    nightly.serve(name=spec["name"], schedules=schedules, parameters=params,
+                  tags=spec.get("tags") or [])
 
 
 def _host_limits(sources) -> None:
