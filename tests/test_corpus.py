@@ -174,3 +174,16 @@ def test_portal_crawlable_over_http(tmp_path):
 
 def test_formats_cover_every_renderer():
     assert set(FORMATS) == set(ALL)
+
+
+def test_some_legacy_reports_print_the_old_statistics_table_but_gold_tables_stay_null():
+    from ingest.corpus.generate import render as render_one
+    from ingest.corpus.model import TableBlock
+
+    legacy = [s for s in specs(80, seed=3)
+              if any(isinstance(b, TableBlock) and b.kind == "legacy_stats" for sec in s.sections for b in sec.blocks)]
+    assert legacy
+    gen = render_one(legacy[0], "html")
+    assert "统计指标" in gen.data.decode("gbk" if b"charset=gbk" in gen.data[:400] else "utf-8")
+    assert gen.record.tables.model_dump() == {"proactive": None, "requests": None, "review_litigation": None}
+    assert "统计指标" not in " ".join(s.text for s in gen.record.sections)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 from .model import Para, ReportSpec, SectionSpec, Style, TableBlock
-from .numbers import BREAKS, Printer, make_tables
+from .numbers import BREAKS, ZERO_STYLES, Printer, legacy_stats_grid, make_tables
 from .phrases import bank, fill, pick, self_reference
 
 CN_NUM = "〇一二三四五六七八九"
@@ -62,7 +62,7 @@ def dating(rng: random.Random, year: int) -> tuple[str | None, str | None]:
     y, m = year + 1, rng.choice((1, 1, 1, 2, 2, 3))
     d = rng.randint(1, 28)
     style = rng.random()
-    text = cn_date(y, m, d) if style < 0.3 else f"{y}年{m}月{d}日"
+    text = cn_date(y, m, d) if style < 0.3 else f"{y}年{m:02d}月{d:02d}日" if style < 0.4 else f"{y}年{m}月{d}日"
     if rng.random() < 0.1:
         text = "成文日期：" + text
     return text, f"{y:04d}-{m:02d}-{d:02d}"
@@ -220,14 +220,13 @@ def overview_2021(rng: random.Random, ctx: dict) -> list[Para]:
         rng.shuffle(parts)
     paras: list[Para] = []
     for i, part in enumerate(parts):
-        label, text = f"（{ORDINALS[i]}）{part['label']}", fill(rng.choice(part["paras"]), fresh(rng, ctx))
-        how = rng.random()
+        texts = [fill(t, fresh(rng, ctx)) for t in rng.sample(part["paras"], 2 if rng.random() < 0.2 else 1)]
+        label, how = f"（{ORDINALS[i]}）{part['label']}", rng.random()
         if how < 0.45:
-            paras += [Para(label, sub=True), Para(text)]
+            paras.append(Para(label, sub=True))
         else:
-            paras.append(Para(label + ("。" if how < 0.75 else "：") + text))
-        if rng.random() < 0.2:
-            paras.append(Para(fill(rng.choice(part["paras"]), fresh(rng, ctx))))
+            texts[0] = label + ("。" if how < 0.75 else "：") + texts[0]
+        paras += [Para(t) for t in texts]
     return paras
 
 
@@ -266,6 +265,8 @@ def legacy_sections(rng: random.Random, ctx: dict) -> tuple[list[SectionSpec], l
     if rng.random() < 0.75:
         plan.append(("other_matters", h["fees"], paras("legacy_fees", 1)))
     plan.append(("review_litigation", h["review_litigation"], paras("legacy_review", 1)))
+    if ctx["year"] >= 2014 and rng.random() < 0.4:  # the old 统计表, not one of the record's tables
+        plan[1][2].append(TableBlock("legacy_stats", legacy_stats_grid(rng, ctx)))
     secs = [SectionSpec(sid, numbered(heads, rng, i), blocks) for i, (sid, heads, blocks) in enumerate(plan)]
     problems, statements = problems_sections(rng, ctx, "legacy", len(secs))
     secs += problems
@@ -275,7 +276,7 @@ def legacy_sections(rng: random.Random, ctx: dict) -> tuple[list[SectionSpec], l
 
 def style(rng: random.Random) -> Style:
     return Style(heading_level=rng.choice((2, 2, 3, 4)), title_spaced=rng.random() < 0.3,
-                 running_header=rng.random() < 0.4, page_numbers=rng.random() < 0.85,
+                 running_header=rng.random() < 0.4, page_numbers=rng.choice(("", "- {n} -", "- {n} -", "第{n}页", "{n}")),
                  html_skin=rng.randrange(3), html_encoding="gbk" if rng.random() < 0.2 else "utf-8",
                  html_headings=rng.choice(("h3", "strong", "p")), docx_heading_styles=rng.random() < 0.4,
                  font_size=rng.choice((10.5, 11.0, 12.0)))
@@ -292,7 +293,7 @@ def report(rng: random.Random, name: str) -> ReportSpec:
     grids: dict = {}
     if template != "legacy":
         broken = rng.choice(BREAKS) if rng.random() < 0.15 else None
-        printer = Printer(zero=rng.choice(("0", "0", "0", "", "—", "/", "无")), yuan=rng.random() < 0.05)
+        printer = Printer(zero=rng.choice(ZERO_STYLES), yuan=rng.random() < 0.05, thousands=rng.random() < 0.1)
         tables, cell_text, grids = make_tables(rng, template, scale, printer, broken)
     ctx = context(rng, org, year, tables["requests"])
     title = fill(rng.choice(bank()["titles"][template]), ctx)

@@ -43,7 +43,7 @@ class Style:
     heading_level: int = 2          # TXT: number of '#' before section headings
     title_spaced: bool = False      # 石龙区科学技术局 2024 年… as printed
     running_header: bool = False    # PDF: a running header line on each page
-    page_numbers: bool = True       # PDF: "- N -" footer
+    page_numbers: str = "- {n} -"   # PDF footer pattern; "" for none
     html_skin: int = 0              # which gov-CMS chrome
     html_encoding: str = "utf-8"    # utf-8 | gbk
     html_headings: str = "h3"       # h3 | strong | p

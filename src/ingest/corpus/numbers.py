@@ -48,7 +48,7 @@ RESULT_WEIGHTS = {"granted": 40, "partially_granted": 8, "unable.not_held": 18, 
                   "not_processed.petition": 3, "denied.process_info": 2, "denied.third_party": 2,
                   "denied.internal_affairs": 2, "unable.unclear": 3, "unable.needs_creation": 2,
                   "other_handling.other": 3, "other_handling": 4, "other_handling.no_correction": 2}
-ZERO_STYLES = ("0", "0", "0", "", "—", "/", "无")
+ZERO_STYLES = ("0", "0", "0", "0", "", "—", "/", "无")
 BREAKS = ("carried_forward_off", "result_not_in_total", "wrong_row_total", "review_total")
 
 
@@ -58,9 +58,12 @@ class Printer:
 
     zero: str = "0"
     yuan: bool = False  # print amounts as 251000元 instead of 25.1
+    thousands: bool = False  # 13,217
 
     def count(self, value: float) -> str:
-        return self.zero if value == 0 else str(int(value))
+        if value == 0:
+            return self.zero
+        return f"{int(value):,}" if self.thousands else str(int(value))
 
     def amount(self, value: float) -> str:
         if value == 0:
@@ -295,3 +298,28 @@ def make_tables(rng: random.Random, template: str, scale: int, printer: Printer,
     grids["review_litigation"], text["review_litigation"] = review_grid(values["review_litigation"], printer)
     as_float = {t: {r: {c: float(v) for c, v in cols.items()} for r, cols in rows.items()} for t, rows in values.items()}
     return as_float, text, grids
+
+
+# The 2014–2018 "政府信息公开情况统计表" some legacy reports append: a 指标/单位/数量 list,
+# not one of the record's standard tables (a legacy record's tables stay null).
+LEGACY_STATS = (
+    ("一、主动公开情况", "", None), ("（一）主动公开政府信息数", "条", 3000), ("其中：主动公开规范性文件数", "条", 40),
+    ("（二）通过不同渠道和方式公开政府信息的情况", "", None), ("1.政府公报公开政府信息数", "条", 60),
+    ("2.政府网站公开政府信息数", "条", 2500), ("3.政务微博公开政府信息数", "条", 600),
+    ("二、依申请公开情况", "", None), ("（一）收到申请数", "件", 80), ("其中：1.当面申请数", "件", 20),
+    ("2.网络申请数", "件", 50), ("（二）申请办结数", "件", 80), ("三、行政复议数量", "件", 3),
+    ("四、行政诉讼数量", "件", 2), ("五、依申请公开信息收取的费用", "万元", 0),
+    ("六、政府信息公开专职人员数", "人", 5), ("七、召开政府信息公开工作会议或专题会议数", "次", 6),
+)
+
+
+def legacy_stats_grid(rng: random.Random, ctx: dict) -> Table:
+    """A 指标/单位/数量 table with plausible numbers; group rows span the whole width."""
+    cells = [Cell(0, 0, "统计指标"), Cell(0, 1, "单位"), Cell(0, 2, "统计数")]
+    for r, (label, unit, high) in enumerate(LEGACY_STATS, start=1):
+        if high is None:
+            cells.append(Cell(r, 0, label, colspan=3))
+            continue
+        value = ctx["r"] if label == "（一）收到申请数" else rng.randint(0, high)
+        cells += [Cell(r, 0, label), Cell(r, 1, unit), Cell(r, 2, str(value))]
+    return Table(cells)

@@ -80,6 +80,10 @@ def page(title: str, content: str, site: str, encoding: str, skin: int, publishe
          meta_box: str = "") -> bytes:
     """A whole CMS article page around `content` (already HTML)."""
     top, crumbs, open_div = SKINS[skin % len(SKINS)]
+    # old CMS templates put the article body inside a layout table
+    layout_open, layout_close = (('<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>'
+                                  '<td class="bt_content" valign="top">', "</td></tr></table>")
+                                 if skin % len(SKINS) == 1 else ("", ""))
     charset = ('<meta http-equiv="Content-Type" content="text/html; charset=gbk">' if encoding == "gbk"
                else '<meta charset="utf-8">')
     html = f"""<!DOCTYPE html>
@@ -94,9 +98,9 @@ def page(title: str, content: str, site: str, encoding: str, skin: int, publishe
 <div class="info">发布时间：{published}　来源：{escape(site)}　浏览次数：<span id="views">{len(content) % 997}</span>
 【字号：<a href="javascript:doZoom(18)">大</a> <a href="javascript:doZoom(16)">中</a> <a href="javascript:doZoom(14)">小</a>】
 【<a href="javascript:window.print()">打印</a>】【<a href="javascript:window.close()">关闭</a>】</div>
-{open_div}
+{layout_open}{open_div}
 {content}
-</div>
+</div>{layout_close}
 <div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a></div>
 </div>
 <div class="footer"><p>主办单位：{escape(site)}办公室　承办单位：{escape(site)}大数据中心</p>

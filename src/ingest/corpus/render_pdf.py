@@ -53,6 +53,8 @@ def col_widths(table: Table) -> list[float]:
         return fixed + [(TEXT_WIDTH - sum(fixed)) / 7] * 7
     if n == 4:
         return [TEXT_WIDTH * 0.34] + [TEXT_WIDTH * 0.22] * 3
+    if n == 3:
+        return [TEXT_WIDTH * 0.6, TEXT_WIDTH * 0.15, TEXT_WIDTH * 0.25]
     return [TEXT_WIDTH / n] * n
 
 
@@ -96,7 +98,7 @@ def decorate(spec: ReportSpec):
             canvas.setLineWidth(0.5)
             canvas.line(25 * mm, height - 17 * mm, width - 25 * mm, height - 17 * mm)
         if spec.style.page_numbers:
-            canvas.drawCentredString(width / 2, 12 * mm, f"- {doc.page} -")
+            canvas.drawCentredString(width / 2, 12 * mm, spec.style.page_numbers.format(n=doc.page))
         canvas.restoreState()
     return on_page
 
