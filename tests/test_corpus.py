@@ -187,3 +187,12 @@ def test_some_legacy_reports_print_the_old_statistics_table_but_gold_tables_stay
     assert "统计指标" in gen.data.decode("gbk" if b"charset=gbk" in gen.data[:400] else "utf-8")
     assert gen.record.tables.model_dump() == {"proactive": None, "requests": None, "review_litigation": None}
     assert "统计指标" not in " ".join(s.text for s in gen.record.sections)
+
+
+def test_phrase_bank_themes_exist_in_the_taxonomy():
+    from ingest.corpus.phrases import bank
+    from ingest.settings import load_yaml
+
+    known = {t["id"] for t in load_yaml("themes.yaml")["themes"]}
+    used = {t for kind in ("problems", "improvements") for _, themes in bank()[kind] for t in themes}
+    assert used <= known and len(used) == len(known)

@@ -246,6 +246,8 @@ def template_sections(rng: random.Random, ctx: dict, template: str, grids: dict)
         if rng.random() < 0.4:
             blocks.append(Para(fill(rng.choice(notes), ctx)))
         blocks.append(TableBlock(sid, grids[sid]))
+        if rng.random() < 0.1:  # a note under the table is still the section's text
+            blocks.append(Para(fill(rng.choice(b["table_footnotes"]), ctx)))
         secs.append(SectionSpec(sid, numbered(h[sid], rng, i), blocks))
     problems, statements = problems_sections(rng, ctx, template, 4)
     secs += problems
@@ -275,7 +277,7 @@ def legacy_sections(rng: random.Random, ctx: dict) -> tuple[list[SectionSpec], l
 
 
 def style(rng: random.Random) -> Style:
-    return Style(heading_level=rng.choice((2, 2, 3, 4)), title_spaced=rng.random() < 0.3,
+    return Style(heading_level=rng.choice((2, 2, 3, 4, 0)), title_spaced=rng.random() < 0.3, txt_wrap=rng.random() < 0.2,
                  running_header=rng.random() < 0.4, page_numbers=rng.choice(("", "- {n} -", "- {n} -", "第{n}页", "{n}")),
                  html_skin=rng.randrange(3), html_encoding="gbk" if rng.random() < 0.2 else "utf-8",
                  html_headings=rng.choice(("h3", "strong", "p")), docx_heading_styles=rng.random() < 0.4,

@@ -40,7 +40,8 @@ class SectionSpec:
 class Style:
     """Rendering choices drawn once per report so every format of it looks alike."""
 
-    heading_level: int = 2          # TXT: number of '#' before section headings
+    heading_level: int = 2          # TXT: number of '#' before section headings; 0: mixed
+    txt_wrap: bool = False          # TXT: paragraphs hard-wrapped as if copied out of a PDF
     title_spaced: bool = False      # 石龙区科学技术局 2024 年… as printed
     running_header: bool = False    # PDF: a running header line on each page
     page_numbers: str = "- {n} -"   # PDF footer pattern; "" for none

@@ -57,6 +57,8 @@ def render(spec: ReportSpec) -> bytes:
     _east_asian(normal)
     normal.font.size = Pt(spec.style.font_size + 1)
     doc.core_properties.title = spec.title.replace(" ", "")
+    if spec.style.running_header:  # page header text lives outside the body
+        doc.sections[0].header.paragraphs[0].text = spec.agency + "政府信息公开工作年度报告"
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = title.add_run(spec.title)

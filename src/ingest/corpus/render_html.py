@@ -72,7 +72,11 @@ def body_html(spec: ReportSpec) -> str:
         for block in sec.blocks:
             parts.append(f'<div style="overflow-x:auto">{table_html(block.table)}</div>'
                          if isinstance(block, TableBlock) else para_html(block, skin))
-    parts += [f'<p style="text-align:right">{escape(line)}</p>' for line in (spec.signature, spec.date_text) if line]
+    closing = [escape(line) for line in (spec.signature, spec.date_text) if line]
+    if skin == 2:  # one right-aligned paragraph, lines split by <br>
+        parts.append(f'<p style="text-align:right">{"<br/>".join(closing)}</p>' if closing else "")
+    else:
+        parts += [f'<p style="text-align:right">{line}</p>' for line in closing]
     return "\n".join(parts)
 
 

@@ -15,14 +15,22 @@ def table_lines(table: Table) -> list[str]:
     return lines
 
 
+def wrap(text: str, width: int) -> list[str]:
+    """Hard line breaks every `width` characters, as text copied out of a PDF has them."""
+    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+
+
 def render(spec: ReportSpec) -> bytes:
-    level = "#" * spec.style.heading_level
+    def para(text: str) -> list[str]:
+        return wrap(text, 37) if spec.style.txt_wrap else [text]
+
     out = ["", "", f"# {spec.title}", ""]
     for lead in spec.lead:
-        out += [lead, ""]
-    for sec in spec.sections:
+        out += para(lead) + [""]
+    for i, sec in enumerate(spec.sections):
+        level = "#" * (spec.style.heading_level or 2 + i % 3)
         out += [f"{level} {sec.heading}", ""]
         for block in sec.blocks:
-            out += (table_lines(block.table) if isinstance(block, TableBlock) else [block.text]) + [""]
+            out += (table_lines(block.table) if isinstance(block, TableBlock) else para(block.text)) + [""]
     out += [line for line in (spec.signature, spec.date_text) if line]
     return ("\n".join(out) + "\n").encode("utf-8")
