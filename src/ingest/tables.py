@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Iterator
 
 from .layout import Cell, Table
 from .settings import load_yaml
@@ -126,24 +126,30 @@ def is_data_row(row: Row, known: Known) -> bool:
 
 # -- step 3: header context ------------------------------------------------------------
 
-def column_headers(table: Table, known: Known) -> list[dict[int, str]]:
-    """For each grid row, the header text over each column (from the header rows above it)."""
+def data_rows(table: Table, known: Known, continues: bool = False) -> Iterator[tuple[Row, dict[int, str]]]:
+    """Each data row with the header text over each of its columns (from the header rows
+    above it). A row of only blank cells is data when its label is known and a header
+    stands over its cells or it follows other data rows (`continues`: this grid carries on a
+    table from the previous page); otherwise it is a header row."""
     grid = table.grid()
     if all(c.colspan == 1 for c in table.cells):
         grid = [_fill_right(cells) for cells in grid]
-    out: list[dict[int, str]] = []
     pending: list[int] = []   # header rows since the last data row
     active: dict[int, str] = {}
+    after_data = continues
     for r, row in enumerate(grid_rows(table)):
-        if is_data_row(row, known):
-            if pending:
-                active = {c: "".join(_distinct(grid[h][c] for h in pending)) for c in range(row.n_cols)}
-                pending = []
-            out.append(active)
+        header = _header_text(grid, pending, row.n_cols) if pending else active
+        printed = any(is_value(v) for v in row.values.values())
+        covered = (after_data and not pending) or any(header.get(c) for c in row.values)
+        if printed or (is_data_row(row, known) and covered):
+            active, pending, after_data = header, [], True
+            yield row, header
         else:
             pending.append(r)
-            out.append({})
-    return out
+
+
+def _header_text(grid, rows: list[int], n_cols: int) -> dict[int, str]:
+    return {c: "".join(_distinct(grid[h][c] for h in rows)) for c in range(n_cols)}
 
 
 def _fill_right(cells: list[Cell | None]) -> list[Cell | None]:
@@ -242,11 +248,8 @@ class _RequestsMapper:
 def map_requests(tables: list[Table], found: Found) -> None:
     mapper = _RequestsMapper()
     last_header: dict[int, str] = {}
-    for table in tables:
-        known = mapper.is_row
-        for row, header in zip(grid_rows(table), column_headers(table, known)):
-            if not is_data_row(row, known):
-                continue
+    for i, table in enumerate(tables):
+        for row, header in data_rows(table, mapper.is_row, continues=i > 0):
             key = mapper.row_key(row.label)
             if key is None:
                 continue
@@ -278,13 +281,11 @@ def map_review(tables: list[Table], found: Found) -> None:
     groups, leaves = cfg["groups"], cfg["leaves"]
     order = [tuple(k.split(".")) for k in cfg["order"]]
 
-    def known(label: str) -> bool:  # the standard form's figures row has no label at all
-        return not label or _first_match(label, groups) is not None
+    def known(label: str) -> bool:  # a blank figures row: the standard form's has no label
+        return not label
 
-    for table in tables:
-        for row, header in zip(grid_rows(table), column_headers(table, known)):
-            if not is_data_row(row, known):
-                continue
+    for i, table in enumerate(tables):
+        for row, header in data_rows(table, known, continues=i > 0):
             keys = {}
             for c in row.values:
                 context = row.label + header.get(c, "")
@@ -305,10 +306,8 @@ def map_proactive(tables: list[Table], found: Found) -> None:
     def known(label: str) -> bool:
         return _first_match(label, cfg["rows"]) is not None
 
-    for table in tables:
-        for row, header in zip(grid_rows(table), column_headers(table, known)):
-            if not is_data_row(row, known):
-                continue
+    for i, table in enumerate(tables):
+        for row, header in data_rows(table, known, continues=i > 0):
             key = _first_match(row.label, cfg["rows"])
             if key is None:
                 continue
