@@ -95,14 +95,14 @@ def discover_themes(source, k: int = 8, *, method: str = "nmf", n_keywords: int 
                     n_examples: int = 3, types: tuple[str, ...] = ("problem",),
                     seed: int = 0) -> list[CandidateTheme]:
     """Given a store (or store URL, or iterable of records), return up to k candidate themes,
-    largest first."""
+    largest first; none where fewer than two statements are stored."""
     if method not in METHODS:
         raise InvalidInput(f"unknown discovery method {method!r}; use one of {METHODS}")
     records = list(_records(source))
     corpus = statements_of(records, ("problem", "improvement"))
     chosen = [s for s in corpus if s.get("type") in types]
-    if len(chosen) < 2:
-        raise InvalidInput(f"only {len(chosen)} stored {'/'.join(types)} statements; need at least 2")
+    if len(chosen) < 2:  # nothing to cluster (an empty or new store)
+        return []
     k = max(1, min(k, len(chosen) - 1))
     texts = [s["text"] for s in chosen]
     vec, matrix = _vectorise([s["text"] for s in corpus], texts)
