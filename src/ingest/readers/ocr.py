@@ -9,6 +9,7 @@ the engine is loaded once per process, on first use.
 """
 from __future__ import annotations
 
+import ctypes
 import re
 from functools import lru_cache
 
@@ -21,14 +22,28 @@ from .pdf_items import PageItems, Segment, group_lines, join_wrapped
 from .pdf_tables import table_item
 
 
+MAX_SIDE = 2000  # longest image side the detector sees: bounds its time and memory
+
+
+def _few_malloc_arenas() -> None:
+    """Cap glibc's per-thread malloc arenas (64 MB of address space each) before the OCR
+    threads start, so a worker's address-space limit measures memory actually used."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX = 2
+    except OSError:  # not glibc
+        pass
+
+
 @lru_cache(maxsize=1)
 def engine():
     """The RapidOCR engine (models from the installed wheel, nothing downloaded)."""
     from rapidocr_onnxruntime import RapidOCR
 
+    _few_malloc_arenas()
     # a narrow minimum width for the recogniser: table cells hold single digits, and the
     # default 320-pixel floor makes every "0" cost as much as a full line of text
-    return RapidOCR(use_cls=False, print_verbose=False, rec_img_shape=[3, 48, 48], rec_batch_num=12)
+    return RapidOCR(use_cls=False, print_verbose=False, rec_img_shape=[3, 48, 48], rec_batch_num=12,
+                     max_side_len=MAX_SIDE)
 
 
 def render(pdfium_page, dpi: int, max_pixels: int) -> tuple[np.ndarray, float]:

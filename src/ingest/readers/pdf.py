@@ -25,6 +25,12 @@ for _name in ("pdfminer", "pdfplumber", "pypdfium2"):
     logging.getLogger(_name).setLevel(logging.ERROR)
 
 
+def one_line(exc: Exception) -> str:
+    """An exception as a short single line: its type and first non-blank line of text."""
+    first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), "")
+    return f"{type(exc).__name__}: {first[:100]}" if first else type(exc).__name__
+
+
 def check_bytes(data: bytes) -> None:
     """Reject what is plainly not a whole PDF before any parser sees it."""
     head = data[:1024]
@@ -47,7 +53,7 @@ def open_documents(data: bytes, settings: Settings):
         reason = str(exc).lower()
         if "password" in reason or "security" in reason:
             raise InvalidInput("encrypted PDF: a password is needed to open it") from None
-        raise InvalidInput(f"corrupt PDF: {str(exc).splitlines()[0]}") from None
+        raise InvalidInput(f"corrupt PDF: {one_line(exc)}") from None
     if len(doc) > settings.limits.max_pages:
         n = len(doc)
         doc.close()
@@ -58,7 +64,7 @@ def open_documents(data: bytes, settings: Settings):
         plumber = pdfplumber.open(BytesIO(data))
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
         doc.close()
-        raise InvalidInput(f"corrupt PDF: {type(exc).__name__}: {str(exc)[:80]}") from None
+        raise InvalidInput(f"corrupt PDF: {one_line(exc)}") from None
     return doc, plumber
 
 
@@ -71,28 +77,29 @@ def check_images(page, number: int, settings: Settings) -> None:
                                 f"of {settings.limits.max_image_pixels}")
 
 
-def needs_ocr(items: PageItems, raw: str, page, settings: Settings) -> bool:
+def needs_ocr(raw: str, page, settings: Settings) -> bool:
+    """An image page: (almost) no text-layer characters, and at least one image."""
     chars = len(re.sub(r"\s+", "", raw))
     return chars < settings.ocr.min_chars_per_page and bool(page.images)
 
 
-def read_page(number: int, plumber_page, pdfium_page, settings: Settings) -> PageItems:
+def read_page(number: int, plumber_page, doc, settings: Settings) -> PageItems:
     """One page by the best route: text layer, else pypdfium2's text, else OCR."""
     check_images(plumber_page, number, settings)
     items, raw = page_items(plumber_page, number)
     if broken_text(raw):
         from .pdf_pdfium import pdfium_items
 
-        items, raw = pdfium_items(pdfium_page, plumber_page, number)
+        items, raw = pdfium_items(doc[number - 1], plumber_page, number)
         if not broken_text(raw) and raw.strip():
             return items
-    elif not needs_ocr(items, raw, plumber_page, settings):
+    elif not needs_ocr(raw, plumber_page, settings):
         return items
     if not settings.ocr.enabled:
         return items
     from .ocr import ocr_page
 
-    return ocr_page(pdfium_page, number, settings)
+    return ocr_page(doc[number - 1], number, settings)
 
 
 def read_pdf(data: bytes, settings: Settings) -> Layout:
@@ -106,11 +113,13 @@ def read_pdf(data: bytes, settings: Settings) -> Layout:
             if time.monotonic() > deadline:
                 raise LimitExceeded(f"over the time limit of {settings.limits.max_seconds:g}s at page {i + 1}")
             try:
-                pages.append(read_page(i + 1, plumber_page, doc[i], settings))
+                pages.append(read_page(i + 1, plumber_page, doc, settings))
             except (InvalidInput, MemoryError):
                 raise
             except Exception as exc:  # a damaged page: say which, never a traceback
-                raise InvalidInput(f"page {i + 1} cannot be read: {type(exc).__name__}: {str(exc)[:80]}") from None
+                if "LimitExceeded" in str(exc):  # a deadline alarm that fired inside onnxruntime
+                    raise LimitExceeded(f"over the time limit at page {i + 1} (OCR)") from None
+                raise InvalidInput(f"page {i + 1} cannot be read: {one_line(exc)}") from None
             finally:
                 plumber_page.close()
         title = (plumber.metadata or {}).get("Title")

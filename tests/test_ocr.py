@@ -1,0 +1,98 @@
+"""OCR of image-only pages and of pages whose text layer is unreadable (rapidocr, offline)."""
+from __future__ import annotations
+
+import socket
+import unicodedata
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from ingest.readers.ocr import engine, fix_number
+from ingest.readers.ocr_grid import find_grids
+from ingest.readers.pdf import read_pdf
+from ingest.readers.pdf_tables import grid_from_boxes
+from ingest.settings import Settings
+from pdfmaker import Writer, grid_cells, scanned, strip_tounicode
+
+SETTINGS = Settings()
+TABLE = [["信息内容", "本年处理决定数量", None], [None, "行政许可", "行政处罚"], ["第二十条第（五）项", "492", "17"]]
+
+
+def small_report() -> bytes:
+    w = Writer(pagesize=(440, 300))  # small: OCR time grows with the page area
+    w.heading("二、主动公开政府信息情况")
+    w.paragraph("全年主动公开信息2050条，政策解读281篇。")
+    w.table(grid_cells(TABLE), [110, 100, 100], size=10)
+    return w.bytes()
+
+
+def norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
+
+
+def content(layout) -> list:
+    return [norm(b.text) if b.kind != "table" else
+            [[norm(c.text) if c else "" for c in row] for row in b.table.grid()] for b in layout.blocks]
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    """Any attempt to open a network connection fails the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("OCR tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_models_ship_inside_the_wheel():
+    import rapidocr_onnxruntime
+
+    package = Path(rapidocr_onnxruntime.__file__).parent
+    eng = engine()
+    assert engine() is eng  # loaded once per process
+    for name in ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx"):
+        assert (package / "models" / name).stat().st_size > 1_000_000
+
+
+def test_ruling_lines_give_the_cell_grid_with_spans():
+    image = np.full((400, 600), 255, np.uint8)
+    for y in (50, 150, 250, 350):
+        cv2.line(image, (50, y), (550, y), 0, 2)
+    for x in (50, 550):
+        cv2.line(image, (x, 50), (x, 350), 0, 2)
+    cv2.line(image, (250, 50), (250, 350), 0, 2)  # full-height column rule
+    cv2.line(image, (400, 150), (400, 350), 0, 2)  # the top-right cell spans two columns
+    grids, mask = find_grids(image, dpi=200)
+    (grid,) = grids
+    table, _ = grid_from_boxes(grid.cells, [""] * len(grid.cells), tol=6)
+    assert (table.n_rows, table.n_cols) == (3, 3)
+    assert {(c.row, c.col, c.rowspan, c.colspan) for c in table.cells} == {
+        (0, 0, 1, 1), (0, 1, 1, 2), (1, 0, 1, 1), (1, 1, 1, 1), (1, 2, 1, 1),
+        (2, 0, 1, 1), (2, 1, 1, 1), (2, 2, 1, 1)}
+    assert mask[50, 300] and not mask[100, 300]
+
+
+def test_digit_lookalikes_in_cells():
+    assert [fix_number(t) for t in ("o", "1O", "677.64", "行政许可", "l2")] == ["0", "10", "677.64", "行政许可", "12"]
+
+
+def test_image_only_page_is_read_by_ocr_with_its_table(offline):
+    original = small_report()
+    layout = read_pdf(scanned(original, dpi=200), SETTINGS)
+    assert layout.ocr_pages == [1] and layout.pages == 1
+    assert content(layout) == content(read_pdf(original, SETTINGS))
+    table = next(b.table for b in layout.blocks if b.kind == "table")
+    spans = {(c.row, c.col): (c.rowspan, c.colspan) for c in table.cells}
+    assert spans[(0, 0)] == (2, 1) and spans[(0, 1)] == (1, 2)
+
+
+def test_stripped_tounicode_parses_to_the_same_text_as_the_original(offline):
+    original = small_report()
+    broken = strip_tounicode(original)
+    assert broken != original and len(broken) == len(original)
+    layout = read_pdf(broken, SETTINGS)
+    assert layout.ocr_pages == [1]
+    assert content(layout) == content(read_pdf(original, SETTINGS))
