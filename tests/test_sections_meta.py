@@ -74,3 +74,15 @@ def test_chinese_numerals():
     assert meta.cn_to_int("二〇二五") == 2025 and meta.cn_to_int("二十七") == 27 and meta.cn_to_int("十") == 10
     assert meta.parse_date("二〇二六年一月二十七日") == "2026-01-27"
     assert meta.parse_date("2026年13月40日") is None
+
+
+def test_glued_headings_keep_the_first_sentence_whole():
+    cases = {
+        "一、总体情况2023年，我局主动公开信息。": ("一、总体情况", "2023年，我局主动公开信息。"),
+        "一、总体情况本年度，我局主动公开信息。": ("一、总体情况", "本年度，我局主动公开信息。"),
+        "五、存在的主要问题及改进情况。一是更新不及时。": ("五、存在的主要问题及改进情况", "一是更新不及时。"),
+        "二、主动公开政府信息情况 本年度未制发规章。": ("二、主动公开政府信息情况", "本年度未制发规章。"),
+    }
+    for text, (heading, rest) in cases.items():
+        h = sections.match_heading(text)
+        assert (h.printed, h.rest) == (heading, rest), text

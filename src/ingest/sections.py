@@ -17,7 +17,6 @@ from .record import Section
 from .settings import load_yaml
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_SENTENCE_END = re.compile(r"[。；;！？!?]")
 _BREAK = re.compile(r"[。：:；;，,\s]")
 
 
@@ -60,33 +59,44 @@ def match_heading(text: str, allow_unmarked: bool = False) -> Heading | None:
     cfg = _config()
     stripped = text.strip().lstrip("#").strip()
     m = cfg["_marker"].match(stripped)
-    number = cn_number(m["num"]) if m else None
     if m is None and not allow_unmarked:
         return None
     body = stripped[m.end():].lstrip() if m else stripped
-    head, rest = _split_phrase(body, cfg["max_heading_chars"])
-    if not head or (m is None and rest):
+    found = _heading_phrase(body, cfg)
+    if found is None or (m is None and found[2]):
         return None
-    compact = re.sub(r"\s+", "", nfkc(head))
-    for sid, pattern in cfg["_patterns"]:
-        if pattern.search(compact):
-            marker = re.sub(r"\s+", "", stripped[: m.end()]) if m else ""
-            return Heading(sid, marker + re.sub(r"\s+", "", head), number, rest)
-    return None
+    sid, head, rest = found
+    if rest and not m:  # an unnumbered heading stands alone on its line
+        return None
+    marker = re.sub(r"\s+", "", stripped[: m.end()]) if m else ""
+    return Heading(sid, marker + head, cn_number(m["num"]) if m else None, rest)
 
 
-def _split_phrase(body: str, max_chars: int) -> tuple[str, str]:
-    """Split `body` into a heading phrase and the sentence glued after it (maybe empty)."""
-    line = body.split("\n", 1)
-    first, tail = line[0].strip(), (line[1] if len(line) > 1 else "")
+_HEAD_END = re.compile(r"(情况|措施|事项|工作|问题|方向|打算|计划|不足|概述|概况)$")
+
+
+def _heading_phrase(body: str, cfg: dict) -> tuple[str, str, str] | None:
+    """(section id, heading phrase, text glued after it) when `body` starts with a heading.
+
+    The phrase must start near the beginning of the line (after at most a short prefix such
+    as 政府信息公开工作) and ends where the pattern ends, stretched to the next break when
+    what follows still reads as heading words (…及改进情况)."""
+    first, _, tail = body.partition("\n")
     compact = re.sub(r"\s+", "", first)
-    if len(compact) <= max_chars and not _SENTENCE_END.search(first.rstrip("。：:")):
-        return first.rstrip("。：: "), tail.strip()
-    # glued: the phrase ends at the first break (punctuation or space) within reach
-    brk = _BREAK.search(first)
-    if brk and 2 <= brk.start() <= max_chars:
-        return first[: brk.start()], (first[brk.end():] + ("\n" + tail if tail else "")).strip()
-    return "", body
+    window = nfkc(compact[: cfg["max_heading_chars"]])
+    for sid, pattern in cfg["_patterns"]:
+        m = pattern.search(window)
+        if not m or m.start() > 12 or _BREAK.search(window[: m.start()]):
+            continue
+        end = m.end()
+        brk = _BREAK.search(compact, end)
+        stop = brk.start() if brk else len(compact)
+        stretch = compact[end:stop]
+        if len(stretch) <= 8 and not re.search(r"\d", stretch) and (not stretch or _HEAD_END.search(stretch)):
+            end = stop
+        rest = compact[end:].lstrip("。：:，,；;")
+        return sid, compact[:end], (rest + ("\n" + tail.strip() if tail.strip() else "")).strip()
+    return None
 
 
 @dataclass
