@@ -48,10 +48,13 @@ def test_single_character_query_matches_anywhere_in_a_run(filled):
     assert "工作人员参加培训次数少" in texts
 
 
-def test_exact_phrase_ranks_above_scattered_characters(filled):
+def test_short_queries_match_verbatim_long_ones_word_by_word(filled):
     hits = search(filled, "新媒体", limit=10)
-    # "媒体宣传不足，新的公开渠道少" has neither 新媒 nor the phrase: not a hit at all
-    assert all("新媒体" in h.text for h in hits)
+    # "媒体宣传不足，新的公开渠道少" has 新 and 媒体 but not 新媒体: not a hit
+    assert hits and all("新媒体" in h.text for h in hits)
+    long = search(filled, "网站栏目信息滞后", Filters(kind="statement"))  # 网站/栏目/信息/滞后
+    assert [h.text for h in long] == ["网站栏目更新不及时，部分信息发布滞后"]
+    assert long[0].snippet.startswith("<mark>网站栏目</mark>更新不及时，部分<mark>信息</mark>")
     hits = search(filled, "解读", limit=10)
     assert [h.year for h in hits[:1]] != [] and all("解读" in h.text for h in hits)
     more = [h for h in hits if h.kind == "statement"]

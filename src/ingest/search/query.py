@@ -1,20 +1,21 @@
 """Ranked search over sections and statements: given a store and a query, return hits.
 
-The query is segmented like the index (see `segment.query_terms`); SQLite ranks with FTS5's
-bm25(), PostgreSQL with ts_rank_cd() over the tsvector. Units whose original text contains
-the query itself come first, so the top hit contains what was typed whenever any unit does.
-Snippets are cut from, and highlight, the original text.
+The query is segmented like the index (see `segment.query_terms`): parts of up to four CJK
+characters match verbatim, so every hit of such a query contains it. SQLite ranks with FTS5's
+bm25() (over the newest RANK_WINDOW matches of a very common query, to bound latency),
+PostgreSQL with ts_rank_cd() over the tsvector. Snippets are cut from, and
+highlight, the original text.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Integer, Select, and_, column, func, literal_column, select, table, text
+from sqlalchemy import Select, and_, column, func, literal_column, select, table, text
 
 from ..errors import InvalidInput
 from ..store.models import Document, SearchDoc, StatementTheme
-from .segment import QueryTerms, query_terms
+from .segment import Phrase, QueryTerms, query_terms
 
 MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
 SEARCH_FTS = table("search_fts", column("rowid"), column("seg"))
@@ -48,20 +49,34 @@ class Hit:
         return asdict(self)
 
 
-def fts5_match(terms: QueryTerms) -> str:
-    """The FTS5 MATCH expression: every required term, OR-ed with jieba's whole words."""
-    required = " AND ".join(f'"{t.text}"' + ("*" if t.prefix else "") for t in terms.required)
+def _fts5_phrase(phrase: Phrase) -> str:
+    return '"' + " ".join(phrase.tokens) + '"' + ("*" if phrase.prefix else "")
+
+
+def _ts_phrase(phrase: Phrase) -> str:
+    return "(" + " <-> ".join(f"'{t}'" + (":*" if phrase.prefix else "")
+                              for t in phrase.tokens) + ")"
+
+
+def _expression(terms: QueryTerms, phrase, and_op: str, or_op: str) -> str:
+    """Every required phrase; OR-ed with the exact wording of long parts (which implies them)."""
+    required = f" {and_op} ".join(phrase(p) for p in terms.required)
     if not terms.boost:
         return required
-    return f"({required}) OR " + " OR ".join(f'"{w}"' for w in terms.boost)
+    return f"({required}) {or_op} " + f" {or_op} ".join(phrase(p) for p in terms.boost)
+
+
+def fts5_match(terms: QueryTerms) -> str:
+    """The FTS5 MATCH expression of a query."""
+    return _expression(terms, _fts5_phrase, "AND", "OR")
 
 
 def tsquery(terms: QueryTerms) -> str:
     """The same expression as a PostgreSQL tsquery string."""
-    required = " & ".join(f"'{t.text}'" + (":*" if t.prefix else "") for t in terms.required)
-    if not terms.boost:
-        return required
-    return f"({required}) | " + " | ".join(f"'{w}'" for w in terms.boost)
+    return _expression(terms, _ts_phrase, "&", "|")
+
+
+RANK_WINDOW = 2000  # SQLite: a query matching more units is ranked over its newest ones
 
 
 def search(store, query: str, filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
@@ -69,31 +84,61 @@ def search(store, query: str, filters: Filters = Filters(), limit: int = 20) -> 
     terms = query_terms(query)
     if not terms.required:
         raise InvalidInput(f"nothing to search for in {query!r}")
-    stmt = _ranked(store.dialect, terms)
-    stmt = _filtered(stmt, filters).limit(limit)
     with store.session() as session:
-        rows = session.execute(stmt).all()
+        if store.dialect != "sqlite":
+            rows = session.execute(_pg_ranked(terms, filters, limit)).all()
+        else:
+            rows = _sqlite_search(session, terms, filters, limit)
     return [_hit(row, terms) for row in rows]
 
 
-def _ranked(dialect: str, terms: QueryTerms) -> Select:
-    position = func.instr if dialect == "sqlite" else func.strpos
-    exact = sum((position(SearchDoc.text, p) > 0).cast(Integer) for p in terms.parts)
-    if dialect == "sqlite":
-        score = -literal_column("bm25(search_fts)")
-        source = SEARCH_FTS.join(SearchDoc, SearchDoc.id == SEARCH_FTS.c.rowid)
-        match = text("search_fts MATCH :match").bindparams(match=fts5_match(terms))
-    else:
-        query = func.to_tsquery("simple", tsquery(terms))
-        tsv = literal_column("search_docs.tsv")
-        score = func.ts_rank_cd(tsv, query, 1)  # 1: divided by 1 + log(length), like bm25
-        source = SearchDoc.__table__
-        match = tsv.op("@@")(query)
-    columns = (SearchDoc.text, score.label("score"), SearchDoc.kind, SearchDoc.section,
-               SearchDoc.type, Document.agency, Document.year, Document.title, Document.uri,
-               Document.id)
-    return (select(*columns).select_from(source.join(Document, Document.id == SearchDoc.document_id))
-            .where(match).order_by(exact.desc(), literal_column("score").desc(), SearchDoc.id))
+HIT_COLUMNS = (SearchDoc.text, SearchDoc.kind, SearchDoc.section, SearchDoc.type,
+               Document.agency, Document.year, Document.title, Document.uri, Document.id)
+
+
+def _sqlite_search(session, terms: QueryTerms, filters: Filters, limit: int) -> list:
+    """bm25 in FTS5 over a window of the newest matches (RANK_WINDOW; twice that when
+    filtered); a filtered query that finds too little in its window is run in full."""
+    match = fts5_match(terms)
+    window = RANK_WINDOW if filters == Filters() else 2 * RANK_WINDOW
+    floor = session.execute(text(
+        "SELECT rowid FROM search_fts WHERE search_fts MATCH :m ORDER BY rowid DESC "
+        "LIMIT 1 OFFSET :n"), {"m": match, "n": window - 1}).scalar() or 0
+    rows = session.execute(_sqlite_ranked(match, filters, limit, floor)).all()
+    if floor and len(rows) < limit and filters != Filters():
+        rows = session.execute(_sqlite_ranked(match, filters, limit, 0)).all()
+    return rows
+
+
+def _sqlite_ranked(match: str, filters: Filters, limit: int, floor: int) -> Select:
+    """bm25 in FTS5 over matches with rowid >= floor. Unfiltered: rank inside FTS5 and join
+    only the top rows."""
+    where = text("search_fts MATCH :match AND search_fts.rowid >= :floor").bindparams(
+        match=match, floor=floor)
+    if filters == Filters():
+        top = (select(SEARCH_FTS.c.rowid.label("id"), literal_column("rank").label("rank"))
+               .where(where).order_by(literal_column("rank")).limit(limit).subquery())
+        return (select(*HIT_COLUMNS, (-top.c.rank).label("score"))
+                .select_from(top.join(SearchDoc, SearchDoc.id == top.c.id)
+                             .join(Document, Document.id == SearchDoc.document_id))
+                .order_by(top.c.rank))
+    rank = literal_column("bm25(search_fts)")
+    stmt = (select(*HIT_COLUMNS, (-rank).label("score"))
+            .select_from(SEARCH_FTS.join(SearchDoc, SearchDoc.id == SEARCH_FTS.c.rowid)
+                         .join(Document, Document.id == SearchDoc.document_id))
+            .where(where).order_by(rank).limit(limit))
+    return _filtered(stmt, filters)
+
+
+def _pg_ranked(terms: QueryTerms, filters: Filters, limit: int) -> Select:
+    """ts_rank_cd over the tsvector, divided by 1 + log(length) like bm25's length norm."""
+    query = func.to_tsquery("simple", tsquery(terms))
+    tsv = literal_column("search_docs.tsv")
+    score = func.ts_rank_cd(tsv, query, 1).label("score")
+    stmt = (select(*HIT_COLUMNS, score)
+            .select_from(SearchDoc.__table__.join(Document, Document.id == SearchDoc.document_id))
+            .where(tsv.op("@@")(query)).order_by(score.desc(), SearchDoc.id).limit(limit))
+    return _filtered(stmt, filters)
 
 
 def _filtered(stmt: Select, filters: Filters) -> Select:
@@ -122,7 +167,7 @@ def _hit(row, terms: QueryTerms) -> Hit:
 
 def match_spans(original: str, terms: QueryTerms) -> list[tuple[int, int]]:
     """Where the query occurs in `original`: its parts if present, else its terms."""
-    for needles in (terms.parts, tuple(t.text for t in terms.required)):
+    for needles in (terms.parts, tuple(p.text for p in terms.required)):
         pattern = "|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True) if n)
         spans = [m.span() for m in re.finditer(pattern, original, re.IGNORECASE)] if pattern else []
         if spans:

@@ -2,9 +2,10 @@
 
 Tokens are jieba's search-mode words (loaded once per process, with the domain dictionary
 `models/jieba_dict.txt` when present) plus, for every run of CJK characters, its character
-bigrams and its last character. The bigrams make every 2-character query match wherever the
-characters occur, whatever jieba decided; since every character starts some token, a
-1-character query is a prefix match. Queries are turned into terms the same way.
+bigrams in order and its last character. The bigrams make a 2-4 character query match exactly
+where it occurs, whatever jieba decided (a phrase of consecutive bigrams); since every
+character starts some token, a 1-character query is a prefix match. Longer queries are cut
+into words by jieba and each word is matched that way.
 """
 from __future__ import annotations
 
@@ -65,35 +66,56 @@ def segment(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Term:
-    text: str
+class Phrase:
+    """Index tokens that must occur in this order, next to each other (a CJK run's bigrams),
+    or one token; `prefix`: the single token is a prefix (a 1-character query)."""
+
+    text: str                  # the query text this phrase stands for
+    tokens: tuple[str, ...]
     prefix: bool = False
 
 
 @dataclass(frozen=True)
 class QueryTerms:
-    """A query as index terms: all of `required` must match; `boost` words rank higher."""
+    """A query as index phrases: all of `required` must match; `boost` ranks exact wording up."""
 
-    parts: tuple[str, ...]          # the query's own space-separated parts (for exact matching)
-    required: tuple[Term, ...]
-    boost: tuple[str, ...]
+    parts: tuple[str, ...]          # the query's own space-separated parts
+    required: tuple[Phrase, ...]
+    boost: tuple[Phrase, ...]
+
+
+EXACT_MAX_CHARS = 4  # CJK runs up to this long are matched verbatim; longer ones word by word
+
+
+def cjk_phrase(run: str) -> Phrase:
+    """A CJK run as a phrase: itself as a prefix (1 char) or its bigrams in order.
+
+    Within the index, bigrams of one run are consecutive, so the phrase matches exactly
+    where the run occurs verbatim."""
+    if len(run) == 1:
+        return Phrase(run, (run,), prefix=True)
+    return Phrase(run, tuple(cjk_grams(run)[:-1]))
+
+
+def piece_phrases(piece: str) -> tuple[list[Phrase], list[Phrase]]:
+    """(required, boost) phrases for one CJK run or non-CJK piece of a query."""
+    if not CJK_RUN.fullmatch(piece):
+        return [Phrase(w, (w,)) for w in words(piece)], []
+    if len(piece) <= EXACT_MAX_CHARS:
+        return [cjk_phrase(piece)], []
+    segmented = [w for w in tokenizer().cut(piece) if CJK_RUN.fullmatch(w)]
+    return [cjk_phrase(w) for w in segmented], [cjk_phrase(piece)]
 
 
 def query_terms(query: str) -> QueryTerms:
-    """Given a user query, return the terms to look up, segmented as the index was."""
+    """Given a user query, return the phrases to look up, segmented as the index was."""
     parts = tuple(p for p in query.split() if p)
-    required: list[Term] = []
-    boost: list[str] = []
+    required: list[Phrase] = []
+    boost: list[Phrase] = []
     for part in parts:
         for piece in re.split(r"([\u3400-\u9fff\uf900-\ufaff]+)", part):
-            if not piece:
-                continue
-            if CJK_RUN.fullmatch(piece):
-                if len(piece) == 1:
-                    required.append(Term(piece, prefix=True))
-                else:
-                    required.extend(Term(g) for g in cjk_grams(piece)[:-1])
-                    boost.extend(w for w in words(piece) if len(w) > 2)
-            else:
-                required.extend(Term(w) for w in words(piece))
+            if piece:
+                must, better = piece_phrases(piece)
+                required += must
+                boost += better
     return QueryTerms(parts, tuple(dict.fromkeys(required)), tuple(dict.fromkeys(boost)))
