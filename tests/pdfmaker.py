@@ -8,12 +8,13 @@ turn a PDF into an image-only scan, strip its ToUnicode maps, or make broken fil
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from ingest.layout import Cell
 
 FONT = "WQY"
 FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -23,15 +24,6 @@ MARGIN = 60
 def _register() -> None:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT, FONT_PATH, subfontIndex=0))
-
-
-@dataclass
-class Cell:
-    row: int
-    col: int
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
 
 
 class Writer:

@@ -171,13 +171,14 @@ def _encrypted() -> bytes:
     (lambda r: b"%PDF-1.7\n" + os.urandom(4096) + b"\n%%EOF\n", "corrupt"),
     (lambda r: "<!DOCTYPE html><html><body>政府信息公开工作年度报告</body></html>".encode(), "HTML"),
 ])
-def test_broken_files_are_rejected_with_a_one_line_reason(report, make, reason):
+def test_broken_files_are_rejected_with_a_one_line_reason(report, make, reason, capfd):
     start = time.monotonic()
     with pytest.raises(InvalidInput) as err:
         read_pdf(make(report), SETTINGS)
     assert reason.lower() in str(err.value).lower()
     assert "\n" not in str(err.value)
     assert time.monotonic() - start < 10
+    assert capfd.readouterr().err == ""  # no parser warnings spilled on stderr
 
 
 def test_five_thousand_pages_are_refused_by_the_page_limit():
@@ -194,3 +195,13 @@ def test_an_image_over_the_pixel_limit_is_refused_before_decoding():
 def test_the_time_limit_is_checked_per_page(report):
     with pytest.raises(LimitExceeded, match="time limit"):
         read_pdf(report, Settings(limits=Limits(max_seconds=0)))
+
+
+def test_broken_text_layers_are_recognised():
+    from ingest.readers.pdf_page import broken_text
+
+    assert broken_text("(cid:12)(cid:13)(cid:14)一、总体情况")
+    assert broken_text("\ue001\ue002\ue003\ue004 报告")
+    assert broken_text("ÄÅÇÉÑÖÜáàâäãåç")
+    assert not broken_text("一、总体情况（一）主动公开 2024年 Page 3")
+    assert not broken_text("")
