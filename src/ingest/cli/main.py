@@ -27,10 +27,11 @@ def main() -> None:
 # Modules that define commands; each has `register(app: typer.Typer) -> None`.
 COMMAND_MODULES = (
     "ingest.cli.parse",      # parse
-    "ingest.cli.run",        # run (local paths or crawl), demo
+    "ingest.cli.run",        # run (local paths or crawl)
     "ingest.cli.crawl",      # documents, schedule
     "ingest.cli.analysis",   # export, search, themes, checks, history, serve
     "ingest.cli.nlp",        # train, eval
+    "ingest.cli.demo",       # demo: the main job on the embedded defaults
     "ingest.cli.corpus",     # corpus generate, portal, serve, score
 )
 
