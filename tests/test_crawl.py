@@ -193,9 +193,9 @@ def test_small_crawl_and_rerun_on_both_engines(db_url):
     }).start()
     try:
         with open_store(db_url) as store:
-            first = crawl_source(fast_source(portal, "/list/"), store, jobs=1)
+            first = crawl_source(fast_source(portal, "/list/"), store, jobs=2)
             portal.clear_log()
-            second = crawl_source(fast_source(portal, "/list/"), store, jobs=1)
+            second = crawl_source(fast_source(portal, "/list/"), store, jobs=2)
             rows = {u["url"].rsplit("/", 1)[1]: u for u in store.urls()}
             assert [d["agency"] for d in store.documents("ok")] == ["月湖区应急管理局"]
         assert first.parsed == 1 and second.parsed == 0

@@ -5,7 +5,7 @@
 
 Both skip bytes already parsed by this parser version, parse the rest with
 `ingest.pipeline.parse_bytes` in a pool of `jobs` processes (created only when something
-needs parsing), save every outcome with `store.save_document`, and return a `Summary`.
+needs parsing, then kept warm), save every outcome with `store.save_document`, and return a `Summary`.
 One bad document never stops the batch: it is saved with status failed and its reason.
 The `Ingestor` underneath is what the crawler uses to parse while it keeps fetching.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import threading
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -133,33 +134,39 @@ def _worker_init() -> None:
     cap_memory(load_settings().limits.max_memory_mb)
 
 
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def parse_pool(jobs: int) -> ProcessPoolExecutor:
+    """This process's pool of `jobs` parse workers: started on first use, then kept warm
+    (models loaded) for later batches; a broken pool (a worker killed) is replaced."""
+    with _POOLS_LOCK:
+        pool = _POOLS.get(jobs)
+        if pool is None or getattr(pool, "_broken", False):
+            pool = _POOLS[jobs] = ProcessPoolExecutor(
+                max_workers=jobs, initializer=_worker_init,
+                mp_context=multiprocessing.get_context("spawn"))
+        return pool
+
+
 class Ingestor:
-    """Parses in a lazily started pool of `jobs` processes and saves outcomes in the store."""
+    """Parses in the process's pool of `jobs` workers and saves outcomes in the store."""
 
     def __init__(self, store, jobs: int = 2):
         self.store = store
         self.jobs = max(1, jobs)
-        self._pool: ProcessPoolExecutor | None = None
         self._failed: set[str] | None = None
 
     def __enter__(self) -> "Ingestor":
         return self
 
     def __exit__(self, *_exc) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        pass  # the pool stays warm for the next batch; it ends with the process
 
     def submit(self, uri: str, data: bytes | None = None, path: str | None = None) -> Future:
         """Parse in a worker; the future yields a `Parsed`."""
-        if self._pool is None or getattr(self._pool, "_broken", False):
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.jobs, initializer=_worker_init,
-                mp_context=multiprocessing.get_context("spawn"))
-        return self._pool.submit(parse_document, uri, data, path)
+        return parse_pool(self.jobs).submit(parse_document, uri, data, path)
 
     def already_parsed(self, sha256: str) -> bool:
         """True when these bytes are stored with an outcome of this parser version (a

@@ -199,7 +199,8 @@ class Crawler:
                 self._count(link.url, "skipped", reason)
                 continue
             attachments += kind == "attachment"
-            self.frontier.schedule(Task(link.url, kind, task.depth + 1, task.url))
+            depth = task.depth + (kind != "listing" or task.kind != "listing")  # pages of one list
+            self.frontier.schedule(Task(link.url, kind, depth, task.url))
         return attachments
 
     # ---- reports ---------------------------------------------------------------------
