@@ -158,3 +158,25 @@ def test_sqlite_defaults_wal_and_foreign_keys(tmp_path, monkeypatch):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     path = tmp_path / "deep" / "dir" / "ingest.db"
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_concurrent_writers(store, record_factory, save_record):
+    """Eight threads store their own reports and the same shared report at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    shared = record_factory("共享市财政局", 2024)
+
+    def work(worker: int) -> list[int]:
+        ids = [save_record(store, shared, uri=f"https://mirror{worker}.example.cn/r.html")]
+        for i in range(3):
+            ids.append(save_record(store, record_factory(f"第{worker}区统计局", 2020 + i)))
+            store.upsert_url(f"https://gov.example.cn/{i}", source="demo", attempts=worker)
+        return ids
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(work, range(8)))
+    assert len({ids[0] for ids in results}) == 1  # one document for the shared bytes
+    assert len(store.documents()) == 1 + 8 * 3
+    assert len(store.document_sources(results[0][0])) == 8
+    assert len(store.urls()) == 3
+    assert count(store, StatementRow) == 25 * 3

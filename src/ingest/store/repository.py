@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..record import Record
 from ..search.index import index_document, unindex_document
+from .db import WRITE_OPTION
 from .models import (DOCUMENT_STATUSES, CheckRow, Document, DocumentSource, SectionRow,
                      StatementRow, StatementTheme, TableCell, Url, utcnow)
 
@@ -31,6 +33,8 @@ class Store:
         self.url = engine.url.render_as_string(hide_password=True)
         self.dialect = engine.dialect.name
         self.session = sessionmaker(engine, expire_on_commit=False)
+        self.writer = sessionmaker(engine.execution_options(**{WRITE_OPTION: True}),
+                                   expire_on_commit=False)
 
     # ---- documents -------------------------------------------------------------------
     def is_parsed(self, sha256: str, parser_version: str) -> bool:
@@ -46,7 +50,13 @@ class Store:
         """Store one document with all its rows in one transaction; return its id."""
         if status not in DOCUMENT_STATUSES:
             raise ValueError(f"unknown document status {status!r}")
-        with self.session.begin() as session:
+        try:
+            return self._save(uri, sha256, media_type, status, reason, record, parser_version)
+        except IntegrityError:  # the same bytes were saved concurrently: now they exist
+            return self._save(uri, sha256, media_type, status, reason, record, parser_version)
+
+    def _save(self, uri, sha256, media_type, status, reason, record, parser_version) -> int:
+        with self.writer.begin() as session:
             doc = session.scalar(select(Document).where(Document.sha256 == sha256)
                                  .with_for_update())
             if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
@@ -100,7 +110,13 @@ class Store:
         unknown = set(fields) - set(URL_COLUMNS) or ({"id", "url"} & set(fields))
         if unknown:
             raise ValueError(f"unknown url fields: {sorted(unknown)}")
-        with self.session.begin() as session:
+        try:
+            self._upsert_url(url, fields)
+        except IntegrityError:  # inserted concurrently: update it
+            self._upsert_url(url, fields)
+
+    def _upsert_url(self, url: str, fields: dict) -> None:
+        with self.writer.begin() as session:
             row = session.scalar(select(Url).where(Url.url == url).with_for_update())
             if row is None:
                 session.add(Url(url=url, **fields))
