@@ -113,3 +113,18 @@ def test_empty_sections_give_no_statements():
 def test_lines_wrapped_mid_sentence_are_rejoined():
     got = texts("对照要求，我站还存在以下问\n题：网站栏目更新慢；信息员业务不\n熟。\n（二）改进措施\n1.每周更新栏目。")
     assert got == ["网站栏目更新慢", "信息员业务不熟", "每周更新栏目"]
+
+
+@pytest.mark.parametrize("text", [
+    "主要有两方面问题，一是栏目更新慢，二是人员不足。",
+    "存在问题：其一，栏目更新慢；其二，人员不足。",
+    "存在问题：第一，栏目更新慢；第二，人员不足。",
+    "存在问题：（1）栏目更新慢；（2）人员不足。",
+    "存在问题：①栏目更新慢；②人员不足。",
+])
+def test_other_marker_families(text):
+    assert texts(text) == ["栏目更新慢", "人员不足"]
+
+
+def test_numbers_inside_text_are_not_markers():
+    assert texts("全年发布信息1.5万条，其中2、3月份较少。") == ["全年发布信息1.5万条，其中2、3月份较少"]

@@ -48,7 +48,7 @@ def rules() -> dict:
     labels = cfg["labels"]
     all_labels = sorted((lab for kind in labels.values() for lab in kind), key=len, reverse=True)
     return {
-        "marker_at": re.compile(rf"(?:^|(?<=[。；;：:！？!?\s]))\s*(?:{markers})"),
+        "marker_at": re.compile(rf"(?:^|(?<=[。；;：:！？!?，,\s]))\s*(?:{markers})"),
         "marker_start": re.compile(rf"^\s*(?:{markers})\s*"),
         "label_prefix": re.compile(
             rf"^\s*(?:(?:{markers})\s*)?(?P<label>[^，。；：,:]{{0,12}}?(?:{'|'.join(map(re.escape, all_labels))}))"
@@ -188,7 +188,7 @@ def _run(state: _State, text: str) -> list[Candidate]:
     out = []
     if pre.strip(TRIM):
         head = sentences(pre)
-        if head and re.search(r"[：:]\s*$", head[-1]):
+        if head and re.search(r"[：:，,]\s*$", head[-1]):
             out.extend(_free(state, "".join(head[:-1])))
             _announce(state, hint_kind(head[-1]))
         else:
