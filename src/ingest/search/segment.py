@@ -60,9 +60,12 @@ def _clean(word: str) -> str:
 
 
 def segment(text: str) -> str:
-    """The indexed form of `text`: jieba words and CJK bigrams, space-separated."""
+    """The indexed form of `text`: CJK bigrams (in order), then jieba words, space-separated.
+
+    Bigrams come first so that their positions stay exact in PostgreSQL, which caps
+    tsvector positions at 16383."""
     grams = [g for run in CJK_RUN.findall(text) for g in cjk_grams(run)]
-    return " ".join(words(text) + grams)
+    return " ".join(grams + words(text))
 
 
 @dataclass(frozen=True)
