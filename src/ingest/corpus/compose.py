@@ -278,6 +278,7 @@ def legacy_sections(rng: random.Random, ctx: dict) -> tuple[list[SectionSpec], l
 
 def style(rng: random.Random) -> Style:
     return Style(heading_level=rng.choice((2, 2, 3, 4, 0)), title_spaced=rng.random() < 0.3, txt_wrap=rng.random() < 0.2,
+                 split_in_row=rng.random() < 0.6,
                  running_header=rng.random() < 0.4, page_numbers=rng.choice(("", "- {n} -", "- {n} -", "第{n}页", "{n}")),
                  html_skin=rng.randrange(3), html_encoding="gbk" if rng.random() < 0.2 else "utf-8",
                  html_headings=rng.choice(("h3", "strong", "p")), docx_heading_styles=rng.random() < 0.4,

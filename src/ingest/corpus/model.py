@@ -45,6 +45,7 @@ class Style:
     title_spaced: bool = False      # 石龙区科学技术局 2024 年… as printed
     running_header: bool = False    # PDF: a running header line on each page
     page_numbers: str = "- {n} -"   # PDF footer pattern; "" for none
+    split_in_row: bool = False      # PDF: a table may break inside a merged cell
     html_skin: int = 0              # which gov-CMS chrome
     html_encoding: str = "utf-8"    # utf-8 | gbk
     html_headings: str = "h3"       # h3 | strong | p

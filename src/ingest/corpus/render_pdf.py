@@ -58,7 +58,7 @@ def col_widths(table: Table) -> list[float]:
     return [TEXT_WIDTH / n] * n
 
 
-def rl_table(table: Table, st: dict[str, ParagraphStyle]) -> RLTable:
+def rl_table(table: Table, st: dict[str, ParagraphStyle], split_in_row: bool = False) -> RLTable:
     data = [[""] * table.n_cols for _ in range(table.n_rows)]
     commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("FONT", (0, 0), (-1, -1), font(), 7.5), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
@@ -68,7 +68,9 @@ def rl_table(table: Table, st: dict[str, ParagraphStyle]) -> RLTable:
         if cell.rowspan > 1 or cell.colspan > 1:
             commands.append(("SPAN", (cell.col, cell.row),
                              (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
-    return RLTable(data, colWidths=col_widths(table), style=TableStyle(commands), splitByRow=1)
+    # split_in_row lets a page break fall inside a merged cell, as Word's PDF export does
+    return RLTable(data, colWidths=col_widths(table), style=TableStyle(commands), splitByRow=1,
+                   splitInRow=int(split_in_row))
 
 
 def story(spec: ReportSpec) -> list:
@@ -79,7 +81,7 @@ def story(spec: ReportSpec) -> list:
         out.append(Paragraph(sec.heading, st["heading"]))
         for block in sec.blocks:
             if isinstance(block, TableBlock):
-                out += [Spacer(1, 4), rl_table(block.table, st), Spacer(1, 6)]
+                out += [Spacer(1, 4), rl_table(block.table, st, spec.style.split_in_row), Spacer(1, 6)]
             else:
                 out.append(Paragraph(block.text, st["body"]))
     out.append(Spacer(1, 18))
