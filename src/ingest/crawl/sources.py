@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import InvalidInput
 from ..settings import config_dir
@@ -104,6 +104,13 @@ class SourcesFile(_Strict):
     sources: tuple[Source, ...] = ()
 
 
+def one_line(exc: ValidationError) -> str:
+    """The first validation error as 'where: what'."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
 def default_sources_path() -> Path:
     return config_dir() / "sources.yaml"
 
@@ -129,9 +136,8 @@ def parse_sources(data: dict) -> SourcesFile:
         return SourcesFile.model_validate({"defaults": defaults, "sources": sources,
                                            **{k: v for k, v in data.items()
                                               if k not in ("defaults", "sources")}})
-    except ValueError as exc:  # pydantic ValidationError is a ValueError
-        first = str(exc).splitlines()
-        raise InvalidInput(f"bad sources file: {' '.join(first[:3])}") from None
+    except ValidationError as exc:
+        raise InvalidInput(f"bad sources file: {one_line(exc)}") from None
 
 
 def load_sources(path: Path | str | None = None) -> SourcesFile:
@@ -153,8 +159,8 @@ def source_for(start_urls: list[str], defaults: Defaults, *, allow_private: bool
     try:
         return Source.model_validate(_merge(defaults, {
             "name": name or first, "start_urls": list(start_urls), "allow_private": allow_private}))
-    except ValueError as exc:
-        raise InvalidInput(f"bad start URL: {str(exc).splitlines()[-1].strip()}") from None
+    except ValidationError as exc:
+        raise InvalidInput(f"bad start URL: {one_line(exc)}") from None
 
 
 def plan_sources(config: Path | str | None, start_urls: list[str],
