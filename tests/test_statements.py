@@ -128,3 +128,8 @@ def test_other_marker_families(text):
 
 def test_numbers_inside_text_are_not_markers():
     assert texts("全年发布信息1.5万条，其中2、3月份较少。") == ["全年发布信息1.5万条，其中2、3月份较少"]
+
+
+def test_signature_date_and_page_number_are_not_statements():
+    got = texts("一是栏目更新慢。二是人员不足。\n- 3 -\n青禾县市场监督管理局\n2025年1月20日")
+    assert got == ["栏目更新慢", "人员不足"]

@@ -58,7 +58,19 @@ def rules() -> dict:
         "framing": [re.compile(p) for p in cfg["framing"]["patterns"]],
         "hint": cfg["framing"]["hint"],
         "lead_in_max": int(cfg["framing"].get("lead_in_max_chars", 80)),
+        "min_chars": int(cfg["skip"].get("min_chars", 4)),
+        "skip": [re.compile(p) for p in cfg["skip"]["patterns"]],
     }
+
+
+def is_furniture(text: str) -> bool:
+    """Given a line, say whether it is a date, a signature or a page number."""
+    return any(p.search(text.strip()) for p in rules()["skip"])
+
+
+def is_noise(text: str) -> bool:
+    """Given a cleaned fragment, say whether it cannot be a statement (too short, furniture)."""
+    return len(text.strip()) < rules()["min_chars"] or is_furniture(text)
 
 
 def label_kind(text: str) -> str | None:
@@ -139,12 +151,16 @@ def _item(state: _State, text: str) -> Candidate:
     return Candidate(state.section, text, state.context, state.hint, True, sentences(text))
 
 
+def _items(state: _State, items: list[str]) -> list[Candidate]:
+    return [_item(state, i) for i in items if not is_noise(i)]
+
+
 def _free(state: _State, text: str) -> list[Candidate]:
     """Free sentences: one candidate each; framing ones also set the hint for what follows."""
     out = []
     for sent in sentences(text):
         body = clean(sent)
-        if not body:
+        if is_noise(body):
             continue
         listed = colon_list(sent)
         if listed:
@@ -166,7 +182,7 @@ def _announce(state: _State, kind: str | None) -> None:
 
 def _listed(state: _State, lead: str, items: list[str], rest: str) -> list[Candidate]:
     _announce(state, hint_kind(lead))
-    out = [_item(state, i) for i in items]
+    out = _items(state, items)
     return out + (_run(state, rest) if rest.strip(TRIM) else [])
 
 
@@ -193,7 +209,7 @@ def _run(state: _State, text: str) -> list[Candidate]:
             _announce(state, hint_kind(head[-1]))
         else:
             out.extend(_free(state, pre))
-    return out + [_item(state, i) for i in items]
+    return out + _items(state, items)
 
 
 def join_wrapped(lines: list[str]) -> list[str]:
@@ -205,7 +221,8 @@ def join_wrapped(lines: list[str]) -> list[str]:
             continue
         prev = out[-1] if out else ""
         if (prev and prev[-1] not in SENTENCE_END + "；;：:" and not sub_heading_kind(prev)
-                and not sub_heading_kind(line) and not rules()["marker_start"].match(line)):
+                and not sub_heading_kind(line) and not rules()["marker_start"].match(line)
+                and not is_furniture(prev) and not is_furniture(line)):
             out[-1] = prev + line
         else:
             out.append(line)
