@@ -1,30 +1,49 @@
-"""Search recall over a folder of records (e.g. `ingest parse DOCS --out DIR`): for each query,
+"""Search recall over a folder of records (e.g. `ingest parse DOCS --out DIR`) or a JSONL file
+of statements ({"text", "label", "themes"} per line, grouped 50 to a record): for each query,
 the share of statements containing it that search returns, and whether the top hit contains it.
 
-    .venv/bin/python benchmarks/search_recall.py DIR [--db URL] [--query 解读 ...]
+    .venv/bin/python benchmarks/search_recall.py DIR|FILE.jsonl [--db URL] [--query 解读 ...]
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from ingest.record import Record
+from ingest.record import Record, Source, Statement
 from ingest.search import Filters, search
 from ingest.store import open_store
 
 QUERIES = ("解读", "培训", "更新", "新媒体", "依申请", "不及时")
 
 
-def load(store, folder: Path) -> int:
-    n = 0
+def folder_records(folder: Path) -> Iterator[Record]:
     for path in sorted(folder.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        record = Record.model_validate({k: v for k, v in data.items() if k in Record.model_fields})
+        yield Record.model_validate({k: v for k, v in data.items() if k in Record.model_fields})
+
+
+def statement_records(path: Path, per_record: int = 50) -> Iterator[Record]:
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for start in range(0, len(lines), per_record):
+        chunk = lines[start:start + per_record]
+        sha = hashlib.sha256(f"{path}:{start}".encode()).hexdigest()
+        yield Record(source=Source(uri=f"{path.name}#{start}", sha256=sha, media_type="text/plain"),
+                     statements=[Statement(section="problems", type=s.get("label", "other"),
+                                           text=s["text"], themes=s.get("themes") or [])
+                                 for s in chunk])
+
+
+def load(store, source: Path) -> int:
+    n = 0
+    records = statement_records(source) if source.is_file() else folder_records(source)
+    for record in records:
         store.save_document(uri=record.source.uri, sha256=record.source.sha256,
                             media_type=record.source.media_type, status="ok", reason=None,
                             record=record, parser_version="recall")

@@ -100,7 +100,7 @@ def _sqlite_search(session, terms: QueryTerms, filters: Filters, limit: int) -> 
     """bm25 in FTS5 over a window of the newest matches (RANK_WINDOW; twice that when
     filtered); a filtered query that finds too little in its window is run in full."""
     match = fts5_match(terms)
-    window = RANK_WINDOW if filters == Filters() else 2 * RANK_WINDOW
+    window = max(limit, RANK_WINDOW if filters == Filters() else 2 * RANK_WINDOW)
     floor = session.execute(text(
         "SELECT rowid FROM search_fts WHERE search_fts MATCH :m ORDER BY rowid DESC "
         "LIMIT 1 OFFSET :n"), {"m": match, "n": window - 1}).scalar() or 0
