@@ -26,8 +26,7 @@ class Frontier:
     def __init__(self, store, source_name: str):
         self.store = store
         self.source = source_name
-        self.known: dict[str, dict] = {r["url"]: r for r in store.urls()
-                                       if r["source"] == source_name}
+        self.known: dict[str, dict] = {r["url"]: r for r in store.urls()}  # any source
         self._children: dict[str, list[str]] = defaultdict(list)
         for row in self.known.values():
             if row["parent_url"]:
@@ -71,6 +70,7 @@ class Frontier:
 
     def resumable(self) -> list[Task]:
         """Rows left queued (or mid-fetch) by an earlier run, shallowest first."""
-        rows = [r for r in self.known.values() if r["status"] in ("queued", "fetching")]
+        rows = [r for r in self.known.values()
+                if r["status"] in ("queued", "fetching") and r["source"] == self.source]
         rows.sort(key=lambda r: (r["depth"] or 0, r.get("id") or 0))
         return [Task(r["url"], r["kind"], r["depth"] or 0, r["parent_url"]) for r in rows]
