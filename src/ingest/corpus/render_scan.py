@@ -36,4 +36,5 @@ def pdf_to_scan(pdf: bytes, rng: random.Random, dpi: int = 150) -> bytes:
 
 
 def render(spec: ReportSpec) -> bytes:
-    return pdf_to_scan(render_pdf(spec), random.Random(spec.name))
+    rng = random.Random(spec.name)
+    return pdf_to_scan(render_pdf(spec), rng, dpi=rng.choice((150, 150, 200)))
