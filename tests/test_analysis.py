@@ -101,3 +101,9 @@ def test_report_html_is_self_contained(filled, tmp_path):
     assert html.count("<svg") == 4  # frequencies, trends, request volumes, failed checks
     assert "信息发布与更新及时性" in html and "requests_balance" in html
     assert not re.search(r"""(src|href)=["']?https?:""", html) and "<script" not in html
+
+
+def test_cli_themes_discover(filled, db_url):
+    rows = json.loads(invoke("themes", "discover", "--db", db_url, "--k", "2", "--json"))
+    assert rows and all(r["size"] > 0 and r["keywords"] for r in rows)
+    assert sum(r["size"] for r in rows) <= 6  # the store's problem statements

@@ -150,21 +150,32 @@ def register(app: typer.Typer) -> None:
 
     @themes_app.command("discover")
     def discover(
+        k: int = typer.Option(8, "--k", min=1, help="How many candidate themes at most."),
+        method: str = typer.Option("nmf", "--method", help="nmf | kmeans"),
+        keywords: int = typer.Option(8, "--keywords", min=1),
+        examples: int = typer.Option(3, "--examples", min=0),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Suggest new themes from problem statements that no theme covers."""
-        try:
-            from ..discovery import discover_themes
-        except ModuleNotFoundError:
-            err.print("error: theme discovery is not installed (ingest.discovery)")
-            raise typer.Exit(2)
+        """Cluster stored problem statements into candidate themes (what the taxonomy misses)."""
+        from dataclasses import asdict
+
+        from ..discovery import discover_themes
+        from ..errors import IngestError
+
         with opened(db) as store:
-            result = discover_themes(store)
-        rows = result if isinstance(result, list) else [result]
-        rows = [r if isinstance(r, dict) else getattr(r, "__dict__", {"result": r}) for r in rows]
-        columns = list(dict.fromkeys(k for r in rows for k in r))
-        emit(rows, columns, "theme candidates", as_json, False)
+            try:
+                found = discover_themes(store, k, method=method, n_keywords=keywords,
+                                        n_examples=examples)
+            except IngestError as exc:
+                _fail(exc)
+        rows = [asdict(c) for c in found]
+        for row in rows:
+            row["keywords"] = " ".join(row["keywords"])
+            row["examples"] = " | ".join(row["examples"])
+            row["known_themes"] = ", ".join(f"{t}:{n}" for t, n in row["known_themes"].items())
+        emit(rows, ["size", "uncovered", "keywords", "known_themes", "examples"],
+             "candidate themes", as_json, False)
 
     @app.command()
     def checks(
