@@ -28,6 +28,7 @@ PAGE_NUMBER = re.compile(
     r"第\s*[一二三四五六七八九十]+\s*页)$",
     re.IGNORECASE,
 )
+END = re.compile(r"[。！？；：:;!?）)」』】”]\s*$|^.{0,15}$")  # sentence end, or a short label line
 ZONE = 0.12  # top and bottom share of the page height where furniture lives
 
 
@@ -89,7 +90,11 @@ def starts_block(prev: Line | None, line: Line, m: _Margins, same_page: bool) ->
         return True
     if _centered(line, m) and (_centered(prev, m) or (m.size and _h(line) > 1.2 * m.size)):
         return False  # a centred or large-type title wrapped over lines
-    return prev.x1 < m.right - 1.5 * h or line.x0 > m.left + 1.2 * h
+    if line.x0 > m.left + 1.2 * h:
+        return True  # first-line indent
+    short = prev.x1 < m.right - 1.5 * h
+    # a line cut short mid-sentence (line-breaking rules around quotes) still continues
+    return short and (bool(END.search(prev.text)) or bool(MARKER.match(prev.text)))
 
 
 def _margins_by_width(pages: list[PageItems]) -> dict[int, _Margins]:
@@ -99,42 +104,54 @@ def _margins_by_width(pages: list[PageItems]) -> dict[int, _Margins]:
     return {w: _margins(lines) for w, lines in groups.items()}
 
 
+class _Flow:
+    """Blocks being built: the open paragraph, the last line and the last table seen."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.para: list[Line] = []
+        self.para_page = 0
+        self.prev: Line | None = None
+        self.prev_page = 0
+        self.last_table: TableItem | None = None
+        self.table_page = 0
+
+    def flush(self) -> None:
+        if self.para:
+            self.blocks.append(Block("paragraph", join_wrapped([ln.text for ln in self.para]), page=self.para_page))
+            self.para = []
+
+    def add_table(self, item: TableItem, page: int, first_on_page: bool) -> None:
+        """A table, stitched onto the previous page's closing table when it continues it."""
+        self.flush()
+        continues = (first_on_page and self.last_table is not None and self.table_page == page - 1
+                     and self.blocks and self.blocks[-1].kind == "table"
+                     and columns_match(self.last_table, item))
+        if continues:
+            self.last_table = stitch(self.last_table, item)
+            self.blocks[-1].table = self.last_table.table
+        else:
+            self.last_table = item
+            self.blocks.append(Block("table", page=page, table=item.table))
+        self.table_page, self.prev = page, None
+
+    def add_line(self, line: Line, page: int, m: _Margins) -> None:
+        if starts_block(self.prev, line, m, same_page=self.prev_page == page):
+            self.flush()
+            self.para_page = page
+        self.para.append(line)
+        self.prev, self.prev_page, self.last_table = line, page, None
+
+
 def to_blocks(pages: list[PageItems]) -> list[Block]:
     """Paragraph and table blocks in reading order across `pages` (furniture already removed)."""
     margins = _margins_by_width(pages)
-    blocks: list[Block] = []
-    para: list[Line] = []
-    prev: Line | None = None
-    prev_page = 0
-    last_table: TableItem | None = None
-
-    def flush() -> None:
-        if para:
-            blocks.append(Block("paragraph", join_wrapped([ln.text for ln in para]), page=para_page[0]))
-            para.clear()
-
-    para_page = [0]
+    flow = _Flow()
     for page in pages:
-        m = margins[round(page.width)]
         for i, item in enumerate(page.ordered()):
             if isinstance(item, TableItem):
-                flush()
-                if (i == 0 and last_table is not None and blocks and blocks[-1].kind == "table"
-                        and prev_page == page.number - 1 and columns_match(last_table, item)):
-                    last_table = stitch(last_table, item)
-                    blocks[-1].table = last_table.table
-                else:
-                    last_table = item
-                    blocks.append(Block("table", page=page.number, table=item.table))
-                prev = None
-                continue
-            same_page = prev_page == page.number
-            if starts_block(prev, item, m, same_page):
-                flush()
-                para_page[0] = page.number
-            para.append(item)
-            last_table = None
-            prev = item
-        prev_page = page.number
-    flush()
-    return blocks
+                flow.add_table(item, page.number, first_on_page=i == 0)
+            else:
+                flow.add_line(item, page.number, margins[round(page.width)])
+    flow.flush()
+    return flow.blocks
