@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -184,22 +184,31 @@ def _fill_document(doc: Document, *, uri: str, media_type: str | None, status: s
     doc.updated_at = utcnow()
 
 
+def _bulk(session: Session, model, rows: list[dict]) -> None:
+    if rows:
+        session.execute(insert(model), rows)
+
+
 def _write_children(session: Session, document_id: int, record: Record) -> None:
-    session.add_all(SectionRow(document_id=document_id, position=i, section_id=s.id,
-                               heading=s.heading, text=s.text)
-                    for i, s in enumerate(record.sections))
-    session.add_all(TableCell(document_id=document_id, table_name=t, row_key=r, col_key=c,
-                              value=v, printed=record.cell_text.get(t, {}).get(r, {}).get(c))
-                    for t, r, c, v in _cells(record))
-    session.add_all(CheckRow(document_id=document_id, rule=c.rule, ok=c.ok, detail=c.detail)
-                    for c in record.checks)
-    for i, st in enumerate(record.statements):
-        row = StatementRow(document_id=document_id, position=i, section=st.section,
-                           type=st.type, text=st.text)
-        session.add(row)
-        session.flush()
-        session.add_all(StatementTheme(statement_id=row.id, theme=t) for t in dict.fromkeys(st.themes))
-    session.flush()
+    """Sections, table cells, checks, statements and their themes, in few round trips."""
+    _bulk(session, SectionRow, [
+        {"document_id": document_id, "position": i, "section_id": s.id, "heading": s.heading,
+         "text": s.text} for i, s in enumerate(record.sections)])
+    _bulk(session, TableCell, [
+        {"document_id": document_id, "table_name": t, "row_key": r, "col_key": c, "value": v,
+         "printed": record.cell_text.get(t, {}).get(r, {}).get(c)} for t, r, c, v in _cells(record)])
+    _bulk(session, CheckRow, [
+        {"document_id": document_id, "rule": c.rule, "ok": c.ok, "detail": c.detail}
+        for c in record.checks])
+    if not record.statements:
+        return
+    returning = insert(StatementRow).returning(StatementRow.id, sort_by_parameter_order=True)
+    ids = session.scalars(returning, [
+        {"document_id": document_id, "position": i, "section": st.section, "type": st.type,
+         "text": st.text} for i, st in enumerate(record.statements)]).all()
+    _bulk(session, StatementTheme, [
+        {"statement_id": sid, "theme": theme}
+        for sid, st in zip(ids, record.statements) for theme in dict.fromkeys(st.themes)])
 
 
 def _cells(record: Record) -> Iterator[tuple[str, str, str, float]]:
