@@ -66,3 +66,29 @@ def test_links_from_a_gbk_page_with_meta_charset_only():
             '<a href="javascript:void(0)">打印</a><a href="ndbg/t1.html">重复</a></body></html>')
     links = extract_links(page.encode("gbk"), "https://www.a.gov.cn/index.html", "text/html")
     assert links == [Link("https://www.a.gov.cn/zwgk/ndbg/t1.html", "某局2023年政府信息公开工作年度报告")]
+
+
+def test_host_gate_caps_concurrency_and_spaces_starts():
+    import asyncio
+    import time
+
+    from ingest.crawl.fetcher import HostGate
+
+    async def main():
+        gate, inside, peak, starts = HostGate(2, 0.05), 0, 0, []
+
+        async def request():
+            nonlocal inside, peak
+            async with gate:
+                starts.append(time.monotonic())
+                inside += 1
+                peak = max(peak, inside)
+                await asyncio.sleep(0.02)
+                inside -= 1
+
+        await asyncio.gather(*(request() for _ in range(6)))
+        return peak, sorted(starts)
+
+    peak, starts = asyncio.run(main())
+    assert peak <= 2
+    assert all(b - a >= 0.045 for a, b in zip(starts, starts[1:]))  # sleep never wakes early
