@@ -123,3 +123,10 @@ def test_cli_search_json(filled, db_url):
     assert set(hits[0]) >= {"text", "snippet", "score", "agency", "year", "title", "url"}
     table = CliRunner().invoke(app, ["search", "培训", "--db", db_url, "--year", "2024"])
     assert table.exit_code == 0 and "石龙区科学技术局" in table.stdout
+
+
+def test_cli_unreachable_store_is_a_one_line_error():
+    result = CliRunner().invoke(app, ["search", "解读", "--db",
+                                      "postgresql+psycopg://postgres@127.0.0.1:1/none"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: cannot open store")

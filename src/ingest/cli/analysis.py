@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 DB_HELP = "Store URL (sqlite:///path.db, postgresql+psycopg://...) or SQLite path; default output/ingest.db or $INGEST_DB."
 
 
@@ -30,8 +30,8 @@ def opened(db: str | None):
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - unreachable server, unknown driver...
-        err.print(f"error: cannot open store: {str(exc).splitlines()[0]}", markup=False,
-                  highlight=False)
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        err.print(f"error: cannot open store: {reason}", markup=False, highlight=False)
         raise typer.Exit(2)
     try:
         yield store
