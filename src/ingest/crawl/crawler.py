@@ -88,6 +88,7 @@ class Crawler:
         self.documents = {d["id"]: d for d in store.documents()}
         self._parses: set[asyncio.Task] = set()
         self._visits = 0
+        self._counted: set[str] = set()  # a link on every page (site nav) is counted once
 
     # ---- driving ---------------------------------------------------------------------
     async def run(self) -> CrawlSummary:
@@ -284,6 +285,9 @@ class Crawler:
         self._count(url, status, reason)
 
     def _count(self, url: str, status: str, reason: str | None) -> None:
+        if url in self._counted:
+            return
+        self._counted.add(url)
         self.summary.statuses[status] += 1
         if status in ("failed", "skipped", "not_report", "duplicate") and reason:
             self.summary.problems.append((url, status, reason))
