@@ -130,3 +130,16 @@ def test_cli_unreachable_store_is_a_one_line_error():
                                       "postgresql+psycopg://postgres@127.0.0.1:1/none"])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: cannot open store")
+
+
+def test_long_sections_are_indexed_as_passages(store, record_factory, save_record):
+    from ingest.search.index import CHUNK_CHARS, chunks
+
+    text = "本机关持续推进政务公开工作。" * 1500 + "最后一句提到档案数字化。"
+    record = record_factory(overview=text)
+    save_record(store, record)
+    [hit] = search(store, "档案数字化")
+    assert hit.section == "overview" and hit.text.endswith("最后一句提到档案数字化。")
+    assert len(hit.text) <= CHUNK_CHARS
+    assert "".join(chunks(text)) == text
+    assert all(len(c) <= CHUNK_CHARS for c in chunks("无标点" * 2000))
