@@ -180,3 +180,22 @@ def test_concurrent_writers(store, record_factory, save_record):
     assert len(store.document_sources(results[0][0])) == 8
     assert len(store.urls()) == 3
     assert count(store, StatementRow) == 25 * 3
+
+
+def test_migrations_downgrade_and_upgrade(db_url):
+    from alembic import command
+
+    from ingest.store.db import alembic_config, make_engine, normalise_url, upgrade
+
+    engine = make_engine(normalise_url(db_url))
+    upgrade(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 0
+    upgrade(engine)
+    engine.dispose()
+    with open_store(db_url) as store:
+        assert store.documents() == [] and store.urls() == []
