@@ -133,3 +133,45 @@ def test_numbers_inside_text_are_not_markers():
 def test_signature_date_and_page_number_are_not_statements():
     got = texts("一是栏目更新慢。二是人员不足。\n- 3 -\n青禾县市场监督管理局\n2025年1月20日")
     assert got == ["栏目更新慢", "人员不足"]
+
+
+def _tiny_training_file(path):
+    import json
+
+    rows = [("栏目更新不及时", "problem", ["timeliness_update"]), ("人员力量薄弱", "problem", ["staff_capacity"]),
+            ("解读形式单一", "problem", ["policy_interpretation"]), ("加强业务培训", "improvement", ["staff_capacity"]),
+            ("及时更新栏目", "improvement", ["timeliness_update"]), ("丰富解读形式", "improvement", ["policy_interpretation"]),
+            ("现将有关情况报告如下", "other", []), ("本年度未收取费用", "other", [])]
+    path.write_text("".join(json.dumps({"text": t, "label": lab, "themes": th}, ensure_ascii=False) + "\n"
+                            for t, lab, th in rows * 2), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_training_is_seeded_and_the_model_loads_offline(tmp_path):
+    import spacy
+
+    from ingest import train
+    from ingest.statements import nlp
+
+    data = _tiny_training_file(tmp_path / "tiny.jsonl")
+    train.train_models([data], tmp_path / "a", seed=7)
+    train.train_models([data], tmp_path / "b", seed=7)
+    model_a = spacy.load(tmp_path / "a" / nlp.TYPE_MODEL)
+    model_b = spacy.load(tmp_path / "b" / nlp.TYPE_MODEL)
+    text = "栏目更新不及时"
+    assert model_a(text).cats == model_b(text).cats
+    from ingest import themes
+
+    assert set(spacy.load(tmp_path / "a" / nlp.THEMES_MODEL)(text).cats) == set(themes.theme_ids())
+    assert model_a.config["nlp"]["tokenizer"]["segmenter"] == "jieba"
+
+
+def test_bad_training_line_is_a_clear_error(tmp_path):
+    from ingest import train
+    from ingest.errors import InvalidInput
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "label": "maybe"}\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match="bad.jsonl:1"):
+        train.read_examples([bad])

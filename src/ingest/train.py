@@ -29,6 +29,7 @@ from .statements import nlp as stnlp
 TYPES = ("problem", "improvement", "other")
 EVAL_TYPES = ("problem", "improvement")
 DATA_FILES = ("data/statements.jsonl", "data/statements_extra.jsonl")
+EVAL_FILE, EXTRA_FILE = DATA_FILES
 TYPE_CONFIG = "textcat.cfg"
 THEMES_CONFIG = "themes_textcat.cfg"
 SEED = 42
@@ -147,13 +148,15 @@ class Tally:
 
 
 def cross_validate(rows: list[dict], k: int = 5, seed: int = SEED,
-                   progress: Callable[[int], None] | None = None) -> dict:
-    """k-fold CV: type tally (model) and theme tallies per method (cues, model, both)."""
+                   progress: Callable[[int], None] | None = None,
+                   extra: list[dict] | None = None) -> dict:
+    """k-fold CV over `rows` (`extra` rows are always in training): type tally (model) and
+    theme tallies per method (cues, model, both)."""
     types = Tally()
     theme_tallies = {m: Tally() for m in theme_rules.METHODS}
     for n, held in enumerate(folds(rows, k, seed)):
         held_set = set(held)
-        train = [r for i, r in enumerate(rows) if i not in held_set]
+        train = [r for i, r in enumerate(rows) if i not in held_set] + list(extra or [])
         test = [rows[i] for i in held]
         type_nlp, themes_nlp = fit_type(train, seed), fit_themes(train, seed)
         for row, scores in zip(test, stnlp.type_scores([r["text"] for r in test], type_nlp)):

@@ -42,18 +42,27 @@ def train_cmd(
 
 def eval_cmd(
     cv: int = typer.Option(5, help="k for k-fold cross-validation"),
-    data: list[Path] = typer.Option(None, help="labelled JSON lines (default data/statements*.jsonl)"),
+    data: list[Path] = typer.Option(None, help="labelled JSON lines to cross-validate on "
+                                                "(default data/statements.jsonl)"),
+    extra: list[Path] = typer.Option(None, help="labelled JSON lines always in training "
+                                                 "(default data/statements_extra.jsonl)"),
+    no_extra: bool = typer.Option(False, "--no-extra", help="train on the folds only"),
     seed: int = typer.Option(42),
 ) -> None:
     """Cross-validate: type macro-F1 and per-theme precision/recall (cues, model, both)."""
     from .. import themes, train
+    from ..settings import PROJECT_ROOT
 
     if cv < 2:
         raise typer.BadParameter("--cv needs at least 2 folds")
-    rows = train.read_examples(data or train.default_data())
+    rows = train.read_examples(data or [PROJECT_ROOT / train.EVAL_FILE])
+    extra_files = [] if no_extra else (extra or [p for p in [PROJECT_ROOT / train.EXTRA_FILE] if p.exists()])
+    always = train.read_examples(extra_files)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"{cv}-fold cross-validation", total=cv)
-        result = train.cross_validate(rows, cv, seed, lambda n: progress.update(task, completed=n))
+        result = train.cross_validate(rows, cv, seed, lambda n: progress.update(task, completed=n),
+                                      extra=always)
+    console.print(f"held-out folds from {len(rows)} statements; {len(always)} more always in training")
     types = result["types"]
     console.print(_tally_table(f"type ({cv}-fold CV, {len(rows)} statements)", types, list(train.TYPES)))
     console.print(f"type macro-F1: [b]{types.macro_f1(train.TYPES):.3f}[/b]")
