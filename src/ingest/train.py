@@ -72,7 +72,7 @@ def _docbin(nlp: Language, rows: list[dict], cats: Callable[[dict], dict]) -> Do
     return db
 
 
-def fit(config_name: str, rows: list[dict], cats: Callable[[dict], dict], seed: int = SEED) -> Language:
+def fit(config_name: str | Path, rows: list[dict], cats: Callable[[dict], dict], seed: int = SEED) -> Language:
     """Given a training config and labelled rows, return the trained pipeline (in memory)."""
     fix_random_seed(seed)
     blank = stnlp.blank()
@@ -86,23 +86,26 @@ def fit(config_name: str, rows: list[dict], cats: Callable[[dict], dict], seed: 
     return nlp
 
 
-def fit_type(rows: list[dict], seed: int = SEED) -> Language:
-    return fit(TYPE_CONFIG, rows, type_cats, seed)
+def fit_type(rows: list[dict], seed: int = SEED, config: str | Path = TYPE_CONFIG) -> Language:
+    return fit(config, rows, type_cats, seed)
 
 
-def fit_themes(rows: list[dict], seed: int = SEED) -> Language:
+def fit_themes(rows: list[dict], seed: int = SEED, config: str | Path = THEMES_CONFIG) -> Language:
     ids = theme_rules.theme_ids()
     typed = [r for r in rows if r["label"] in EVAL_TYPES]
-    return fit(THEMES_CONFIG, typed, lambda r: theme_cats(r, ids), seed)
+    return fit(config, typed, lambda r: theme_cats(r, ids), seed)
 
 
-def train_models(data: list[Path] | None = None, out: Path | None = None, seed: int = SEED) -> dict:
-    """Train both models on the labelled files and write them under `out` (default models/)."""
+def train_models(data: list[Path] | None = None, out: Path | None = None, seed: int = SEED,
+                 type_config: str | Path = TYPE_CONFIG,
+                 themes_config: str | Path = THEMES_CONFIG) -> dict:
+    """Train both models on the labelled files and write them under `out` (default models/).
+    Config names are looked up in config/; a path is used as it is."""
     rows = read_examples(data or default_data())
     out = Path(out or models_dir())
     out.mkdir(parents=True, exist_ok=True)
-    fit_type(rows, seed).to_disk(out / stnlp.TYPE_MODEL)
-    fit_themes(rows, seed).to_disk(out / stnlp.THEMES_MODEL)
+    fit_type(rows, seed, type_config).to_disk(out / stnlp.TYPE_MODEL)
+    fit_themes(rows, seed, themes_config).to_disk(out / stnlp.THEMES_MODEL)
     return {"examples": len(rows), "out": str(out)}
 
 

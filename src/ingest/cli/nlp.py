@@ -26,6 +26,8 @@ def _tally_table(title: str, tally, labels: list[str]) -> Table:
 
 def train_cmd(
     config: Path = typer.Option(None, help="type textcat config (default config/textcat.cfg)"),
+    themes_config: Path = typer.Option(None, help="theme textcat_multilabel config "
+                                                  "(default config/themes_textcat.cfg)"),
     data: list[Path] = typer.Option(None, help="labelled JSON lines (default data/statements*.jsonl)"),
     out: Path = typer.Option(None, help="where the models go (default models/)"),
     seed: int = typer.Option(42, help="random seed: same data + seed -> same model"),
@@ -33,10 +35,11 @@ def train_cmd(
     """Train the statement type and theme models (offline, seeded) and save them."""
     from .. import train
 
-    if config:
-        train.TYPE_CONFIG = str(config.resolve())
     with console.status("training the type and theme models…"):
-        result = train.train_models(data or None, out, seed)
+        result = train.train_models(data or None, out, seed,
+                                    type_config=config.resolve() if config else train.TYPE_CONFIG,
+                                    themes_config=(themes_config.resolve() if themes_config
+                                                   else train.THEMES_CONFIG))
     console.print(f"trained on {result['examples']} statements -> {result['out']}")
 
 
