@@ -93,7 +93,7 @@ def parse_document(uri: str, data: bytes | None = None, path: str | None = None)
     from .errors import IngestError, InvalidInput, NotAReport
     from .limits import deadline
     from .pipeline import parse_bytes
-    from .readers import sniff
+    from .readers import check_declared, sniff
     from .settings import load_settings
 
     settings = load_settings()
@@ -104,7 +104,11 @@ def parse_document(uri: str, data: bytes | None = None, path: str | None = None)
                 data = Path(path).read_bytes()
             except OSError as exc:
                 raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+        if not data:
+            raise InvalidInput("empty file")
         media_type = sniff(data, uri)
+        if path is not None:  # a local file named .pdf must be a PDF (fetched bytes: see crawl)
+            check_declared(media_type, uri)
         if media_type in LEGACY_TYPES and not _has_reader(media_type):
             return Parsed("skipped", LEGACY_TYPES[media_type], media_type=media_type)
         with deadline(settings.limits.max_seconds):
@@ -201,11 +205,19 @@ class Ingestor:
         return self.save(uri, sha256, parsed)
 
 
+DOCUMENT_SUFFIXES = {".pdf", ".html", ".htm", ".shtml", ".docx", ".txt", ".md", ".doc", ".wps"}
+
+
 def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     """Files as given, and every document file under each folder (sorted)."""
-    from .cli.parse import expand
-
-    return expand([Path(p) for p in paths])
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*")
+                                if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES))
+        else:
+            files.append(path)
+    return files
 
 
 def _run(jobs: list[tuple[str, str, bytes | None, str | None]], store, workers: int,
