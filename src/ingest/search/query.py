@@ -2,8 +2,8 @@
 
 The query is segmented like the index (see `segment.query_terms`): parts of up to four CJK
 characters match verbatim, so every hit of such a query contains it. SQLite ranks with FTS5's
-bm25() (over the newest RANK_WINDOW matches of a very common query, to bound latency),
-PostgreSQL with ts_rank_cd() over the tsvector. Snippets are cut from, and
+bm25(), PostgreSQL with ts_rank_cd() over the tsvector; both rank the newest RANK_WINDOW
+matches of a very common query (to bound latency). Snippets are cut from, and
 highlight, the original text.
 """
 from __future__ import annotations
@@ -131,14 +131,17 @@ def _sqlite_ranked(match: str, filters: Filters, limit: int, floor: int) -> Sele
 
 
 def _pg_ranked(terms: QueryTerms, filters: Filters, limit: int) -> Select:
-    """ts_rank_cd over the tsvector, divided by 1 + log(length) like bm25's length norm."""
+    """ts_rank_cd (divided by 1 + log(length), like bm25's length norm) over the newest
+    max(limit, RANK_WINDOW) matching units that pass the filters."""
     query = func.to_tsquery("simple", tsquery(terms))
     tsv = literal_column("search_docs.tsv")
+    units = SearchDoc.__table__.join(Document, Document.id == SearchDoc.document_id)
+    window = _filtered(select(SearchDoc.id).select_from(units).where(tsv.op("@@")(query)),
+                       filters).order_by(SearchDoc.id.desc()).limit(max(limit, RANK_WINDOW))
     score = func.ts_rank_cd(tsv, query, 1).label("score")
-    stmt = (select(*HIT_COLUMNS, score)
-            .select_from(SearchDoc.__table__.join(Document, Document.id == SearchDoc.document_id))
-            .where(tsv.op("@@")(query)).order_by(score.desc(), SearchDoc.id).limit(limit))
-    return _filtered(stmt, filters)
+    return (select(*HIT_COLUMNS, score).select_from(units)
+            .where(SearchDoc.id.in_(window.scalar_subquery()))
+            .order_by(score.desc(), SearchDoc.id).limit(limit))
 
 
 def _filtered(stmt: Select, filters: Filters) -> Select:
