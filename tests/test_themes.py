@@ -54,3 +54,25 @@ def test_shipped_theme_model_scores_every_theme():
     scores = nlp.theme_scores(["加强业务培训，提高工作人员业务水平"])[0]
     assert set(scores) == set(themes.theme_ids())
     assert max(scores, key=scores.get) == "staff_capacity"
+
+
+@pytest.mark.slow
+def test_ingest_eval_prints_type_macro_f1_and_per_theme_table(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from ingest.cli.main import app
+
+    rows = [("栏目更新不及时", "problem", ["timeliness_update"]), ("解读形式单一", "problem", ["policy_interpretation"]),
+            ("及时更新栏目", "improvement", ["timeliness_update"]), ("丰富解读形式", "improvement", ["policy_interpretation"]),
+            ("现将有关情况报告如下", "other", [])] * 2
+    data = tmp_path / "tiny.jsonl"
+    data.write_text("".join(json.dumps({"text": t, "label": lab, "themes": th}, ensure_ascii=False) + "\n"
+                            for t, lab, th in rows), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "--cv", "2", "--data", str(data), "--no-extra"])
+    assert result.exit_code == 0, result.output
+    assert "type macro-F1" in result.output
+    assert "policy_interpretation" in result.output and "timeliness_update" in result.output
+    for method in ("cues", "model", "both"):
+        assert method in result.output
