@@ -43,9 +43,22 @@ def cue_patterns() -> dict[str, re.Pattern]:
     return out
 
 
+@lru_cache(maxsize=1)
+def exclusion_patterns() -> dict[str, re.Pattern]:
+    """Per theme, spans in which its cue words do not count (`themes.exclude`)."""
+    return {tid: re.compile("|".join(pats)) for tid, pats in (settings().get("exclude") or {}).items() if pats}
+
+
 def cue_themes(text: str) -> list[str]:
-    """Given a statement, return the theme ids whose cues occur in it (taxonomy order)."""
-    return [tid for tid, pat in cue_patterns().items() if pat.search(text)]
+    """Given a statement, return the theme ids whose cues occur in it (taxonomy order),
+    leaving out cue hits that fall inside one of that theme's exclusion spans."""
+    found = []
+    for tid, pat in cue_patterns().items():
+        excluded = exclusion_patterns().get(tid)
+        spans = [m.span() for m in excluded.finditer(text)] if excluded else []
+        if any(not any(a <= m.start() and m.end() <= b for a, b in spans) for m in pat.finditer(text)):
+            found.append(tid)
+    return found
 
 
 def model_themes(probs: dict[str, float], threshold: float | None = None) -> list[str]:
