@@ -76,3 +76,12 @@ def test_ingest_eval_prints_type_macro_f1_and_per_theme_table(tmp_path):
     assert "policy_interpretation" in result.output and "timeliness_update" in result.output
     for method in ("cues", "model", "both"):
         assert method in result.output
+
+
+def test_a_cue_word_that_only_names_the_place_does_not_tag_its_theme():
+    from ingest.themes import cue_themes
+
+    assert "platform_channels" not in cue_themes("部分信息在政府信息公开网站更新不及时")
+    assert "platform_channels" in cue_themes("门户网站版面陈旧，栏目设置不合理")
+    assert "innovation_effectiveness" not in cue_themes("积极创新解读方式，提升政策解读质量")
+    assert "innovation_effectiveness" in cue_themes("工作方式创新不足")
