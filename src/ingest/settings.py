@@ -38,7 +38,7 @@ class Limits(_Strict):
 
     max_bytes: int = 50 * 1024 * 1024
     max_pages: int = 300
-    max_seconds: float = 120.0
+    max_seconds: float = 600.0
     max_memory_mb: int = 3000
     max_image_pixels: int = 40_000_000
 
