@@ -107,7 +107,8 @@ def piece_phrases(piece: str) -> tuple[list[Phrase], list[Phrase]]:
     if len(piece) <= EXACT_MAX_CHARS:
         return [cjk_phrase(piece)], []
     segmented = [w for w in tokenizer().cut(piece) if CJK_RUN.fullmatch(w)]
-    return [cjk_phrase(w) for w in segmented], [cjk_phrase(piece)]
+    specific = [w for w in segmented if len(w) > 1] or segmented  # 1-char words match too much
+    return [cjk_phrase(w) for w in specific], [cjk_phrase(piece)]
 
 
 def query_terms(query: str) -> QueryTerms:
