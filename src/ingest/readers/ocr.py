@@ -23,6 +23,8 @@ from .pdf_tables import table_item
 
 
 MAX_SIDE = 2000  # longest image side the detector sees: bounds its time and memory
+WIDE = 4  # a crop this many times wider than high is a text line, recognised alone
+MIN_SCORE = 0.5  # recogniser confidence below which a detected box is dropped
 
 
 def _few_malloc_arenas() -> None:
@@ -42,8 +44,7 @@ def engine():
     _few_malloc_arenas()
     # a narrow minimum width for the recogniser: table cells hold single digits, and the
     # default 320-pixel floor makes every "0" cost as much as a full line of text
-    return RapidOCR(use_cls=False, print_verbose=False, rec_img_shape=[3, 48, 48], rec_batch_num=12,
-                     max_side_len=MAX_SIDE)
+    return RapidOCR(use_cls=False, print_verbose=False, rec_img_shape=[3, 48, 48], rec_batch_num=8)
 
 
 def render(pdfium_page, dpi: int, max_pixels: int) -> tuple[np.ndarray, float]:
@@ -58,15 +59,40 @@ def render(pdfium_page, dpi: int, max_pixels: int) -> tuple[np.ndarray, float]:
     return bitmap.to_numpy()[:, :, :3].copy(), scale
 
 
+def _read_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Text and confidence of each crop. Narrow crops (single cells) go through the
+    recogniser in batches; wide ones (whole text lines) one at a time, since batching
+    pads every line to the widest and costs several times more."""
+    eng = engine()
+    out: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+    narrow = [i for i, c in enumerate(crops) if c.shape[1] < WIDE * c.shape[0]]
+    if narrow:
+        for i, res in zip(narrow, eng.text_rec([crops[i] for i in narrow])[0]):
+            out[i] = res[:2]
+    for i, crop in enumerate(crops):
+        if crop.shape[1] >= WIDE * crop.shape[0]:
+            out[i] = eng.text_rec([crop])[0][0][:2]
+    return out
+
+
 def recognise(image: np.ndarray, scale: float) -> list[Segment]:
-    """Text boxes recognised in `image`, in points."""
-    result, _ = engine()(image)
+    """Text boxes recognised in `image`, in points: detection on the page scaled to at most
+    MAX_SIDE pixels, recognition on crops of the full-resolution page."""
+    import cv2
+
+    eng = engine()
+    f = min(1.0, MAX_SIDE / max(image.shape[:2]))
+    small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else image
+    boxes, _ = eng.text_det(small)
+    if boxes is None or not len(boxes):
+        return []
+    boxes = [np.asarray(b, dtype=np.float32) / f for b in eng.sorted_boxes(boxes)]
     out = []
-    for quad, text, _score in result or []:
-        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        if text.strip():
-            out.append(Segment(text.strip(), min(xs) / scale, max(xs) / scale,
-                               min(ys) / scale, max(ys) / scale))
+    for quad, (text, score) in zip(boxes, _read_crops(eng.get_crop_img_list(image, boxes))):
+        xs, ys = quad[:, 0], quad[:, 1]
+        if text.strip() and score >= MIN_SCORE:
+            out.append(Segment(text.strip(), float(xs.min()) / scale, float(xs.max()) / scale,
+                               float(ys.min()) / scale, float(ys.max()) / scale))
     return out
 
 
@@ -106,7 +132,7 @@ def _read_missed(image: np.ndarray, grid: Grid, texts: list[str]) -> None:
             for crop in [_ink_crop(image, cell)] if crop is not None]
     if not todo:
         return
-    results, _ = engine().text_rec([crop for _, crop in todo])
+    results = _read_crops([crop for _, crop in todo])
     for (i, _), (text, score) in zip(todo, results):
         if score >= 0.3:
             texts[i] = text.strip()

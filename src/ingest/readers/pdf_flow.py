@@ -29,6 +29,7 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 END = re.compile(r"[。！？；：:;!?）)」』】”]\s*$|^.{0,15}$")  # sentence end, or a short label line
+CONTINUED = re.compile(r"^[（(]?(?:续上?表|接上表|续)[）)]?[:：]?$")  # "(续表)" over a continued table
 ZONE = 0.12  # top and bottom share of the page height where furniture lives
 
 
@@ -41,12 +42,13 @@ def _key(text: str) -> str:
 
 
 def remove_furniture(pages: list[PageItems]) -> None:
-    """Drop page numbers and header/footer lines repeated on most pages, in place."""
+    """Drop page numbers, header/footer lines repeated on most pages and "(续表)" marks, in place."""
     seen = Counter(k for p in pages for k in {_key(ln.text) for ln in p.lines if _in_zone(ln, p)})
     need = max(2, (len(pages) + 1) // 2)
     for page in pages:
-        page.lines = [ln for ln in page.lines if not (_in_zone(ln, page) and (
-            PAGE_NUMBER.match(ln.text.strip()) or (len(pages) > 1 and seen[_key(ln.text)] >= need)))]
+        page.lines = [ln for ln in page.lines if not CONTINUED.match(ln.text.strip()) and not (
+            _in_zone(ln, page) and (PAGE_NUMBER.match(ln.text.strip())
+                                    or (len(pages) > 1 and seen[_key(ln.text)] >= need)))]
 
 
 @dataclass
