@@ -205,3 +205,24 @@ def test_broken_text_layers_are_recognised():
     assert broken_text("ÄÅÇÉÑÖÜáàâäãåç")
     assert not broken_text("一、总体情况（一）主动公开 2024年 Page 3")
     assert not broken_text("")
+
+
+def test_a_row_cut_by_the_page_break_is_mended_and_spans_continue():
+    from ingest.layout import Table
+    from ingest.readers.pdf_items import TableItem
+    from ingest.readers.pdf_tables import stitch
+
+    edges = [0.1, 0.3, 0.5, 0.7, 0.9]
+    top = TableItem(Table(grid_cells([["三、本年度办理结果", "（六）其他处理", "1.申请人无正当理由", "0"],
+                                      [None, None, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申", "0"]])),
+                    top=500, bottom=780, col_edges=edges)
+    bottom = TableItem(Table(grid_cells([["", "", "请", ""], [None, None, "3.其他", "5"],
+                                         ["四、结转下年度继续办理", None, None, "1"]])),
+                       top=70, bottom=120, col_edges=edges)
+    table = stitch(top, bottom).table
+    assert texts(table) == [
+        ["三、本年度办理结果", "（六）其他处理", "1.申请人无正当理由", "0"],
+        ["三、本年度办理结果", "（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "0"],
+        ["三、本年度办理结果", "（六）其他处理", "3.其他", "5"],
+        ["四、结转下年度继续办理"] * 3 + ["1"]]
+    assert {(c.row, c.col): c.rowspan for c in table.cells}[(0, 0)] == 3

@@ -40,7 +40,7 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
 
 
 def _cell_text(text: str | None) -> str:
-    return join_wrapped((text or "").split("\n"))
+    return join_wrapped((text or "").splitlines())
 
 
 def ruled_tables(page, read_cell: Callable[[tuple], str] | None = None) -> list[TableItem]:
