@@ -138,6 +138,9 @@ def _worker_init() -> None:
     cap_memory(load_settings().limits.max_memory_mb)
 
 
+# (uri, data, path) -> a future whose .result() is a `Parsed` (a pool's or a task runner's)
+Submit = Callable[[str, "bytes | None", "str | None"], object]
+
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
 
@@ -157,9 +160,10 @@ def parse_pool(jobs: int) -> ProcessPoolExecutor:
 class Ingestor:
     """Parses in the process's pool of `jobs` workers and saves outcomes in the store."""
 
-    def __init__(self, store, jobs: int = 2):
+    def __init__(self, store, jobs: int = 2, submit: Submit | None = None):
         self.store = store
         self.jobs = max(1, jobs)
+        self._submit = submit
         self._failed: set[str] | None = None
 
     def __enter__(self) -> "Ingestor":
@@ -169,7 +173,10 @@ class Ingestor:
         pass  # the pool stays warm for the next batch; it ends with the process
 
     def submit(self, uri: str, data: bytes | None = None, path: str | None = None) -> Future:
-        """Parse in a worker; the future yields a `Parsed`."""
+        """Parse in a worker (or through `submit`, e.g. a Prefect task runner); the future
+        yields a `Parsed`."""
+        if self._submit is not None:
+            return self._submit(uri, data, path)
         return parse_pool(self.jobs).submit(parse_document, uri, data, path)
 
     def already_parsed(self, sha256: str) -> bool:
@@ -221,7 +228,7 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
 
 
 def _run(jobs: list[tuple[str, str, bytes | None, str | None]], store, workers: int,
-         on_done: Callable[[Outcome], None] | None) -> Summary:
+         on_done: Callable[[Outcome], None] | None, submit: Submit | None = None) -> Summary:
     """(uri, sha256, data, path) jobs: skip the parsed, parse the rest, store everything."""
     summary = Summary()
 
@@ -230,7 +237,7 @@ def _run(jobs: list[tuple[str, str, bytes | None, str | None]], store, workers: 
         if on_done:
             on_done(outcome)
 
-    with Ingestor(store, workers) as ingestor:
+    with Ingestor(store, workers, submit) as ingestor:
         pending, repeats, first = [], [], {}
         for uri, sha, data, path in jobs:
             if sha in first:
@@ -249,8 +256,10 @@ def _run(jobs: list[tuple[str, str, bytes | None, str | None]], store, workers: 
 
 
 def ingest_paths(paths: Iterable[Path | str], store, jobs: int = 2,
-                 on_done: Callable[[Outcome], None] | None = None) -> Summary:
-    """Ingest local files and folders; the URI of each document is its absolute path."""
+                 on_done: Callable[[Outcome], None] | None = None,
+                 submit: Submit | None = None) -> Summary:
+    """Ingest local files and folders; the URI of each document is its absolute path.
+    Parsing goes to this process's pool, or through `submit` when given."""
     work = []
     summary = Summary()
     for path in expand_paths(paths):
@@ -264,7 +273,7 @@ def ingest_paths(paths: Iterable[Path | str], store, jobs: int = 2,
                 on_done(outcome)
             continue
         work.append((uri, sha, None, str(path)))
-    summary.merge(_run(work, store, jobs, on_done))
+    summary.merge(_run(work, store, jobs, on_done, submit))
     return summary
 
 
