@@ -115,7 +115,8 @@ def test_segment_indexes_words_and_bigrams():
 
 
 def test_cli_search_json(filled, db_url):
-    result = CliRunner().invoke(app, ["search", "培训", "--db", db_url, "--type", "problem",
+    result = CliRunner().invoke(app, ["search", "培训", "--db", db_url, "--kind", "statement",
+                                      "--type", "problem",
                                       "--json"])
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)

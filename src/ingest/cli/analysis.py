@@ -91,6 +91,7 @@ def register(app: typer.Typer) -> None:
         section: Optional[str] = typer.Option(None, "--section", help="Section id, e.g. problems."),
         type_: Optional[str] = typer.Option(None, "--type", help="problem | improvement | other"),
         theme: Optional[str] = typer.Option(None, "--theme", help="Theme id (statements only)."),
+        kind: Optional[str] = typer.Option(None, "--kind", help="section | statement"),
         limit: int = typer.Option(20, "--limit", "-n", min=1),
         as_json: bool = typer.Option(False, "--json", help="Hits as a JSON list."),
     ) -> None:
@@ -99,7 +100,8 @@ def register(app: typer.Typer) -> None:
         from ..search import Filters
         from ..search import search as run_search
 
-        filters = Filters(year=year, agency=agency, section=section, type=type_, theme=theme)
+        filters = Filters(year=year, agency=agency, section=section, type=type_, theme=theme,
+                          kind=kind)
         with opened(db) as store:
             try:
                 hits = run_search(store, query, filters, limit)
