@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_ocr.py [--pdf FILE ...]
 
-Cases are scanned pages made here (a text page, a table page, a four-page report), or the
+Cases are scanned pages made here (text pages, a table page, a mixed report), or the
 PDFs given with --pdf. Each case runs in a fresh process, so its peak memory
 (resource.getrusage ru_maxrss) includes loading the OCR engine, as a worker would.
 """
@@ -42,7 +42,7 @@ def make_cases(folder: Path) -> list[Path]:
             report.paragraph(para * 2)
         report.table(grid_cells(rows[:14]), [150, 120, 50, 50, 50, 50], header_rows=2)
     cases = []
-    for name, writer in (("text page", text), ("table page", table), ("4-page report", report)):
+    for name, writer in (("text page", text), ("table page", table), ("mixed report", report)):
         path = folder / f"{name.replace(' ', '_')}.pdf"
         path.write_bytes(scanned(writer.bytes(), dpi=200))
         cases.append(path)
