@@ -14,23 +14,21 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..layout import Block
+from ..settings import load_yaml
 from .pdf_items import Line, PageItems, TableItem, join_wrapped
 from .pdf_tables import columns_match, stitch
 
-MARKER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|"
-    r"[一二三四五六七八九十]+是|\d+\s*[、.．](?!\d)|第[一二三四五六七八九十\d]+[章节部分条、，,是]|"
-    r"其[一二三四五六七八九十]+[，,、]|首先|其次|再次|最后|[①-⑳])"
-)
-PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－~\s]*\d{1,4}[-—–－~\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
-    r"(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|"
-    r"第\s*[一二三四五六七八九十]+\s*页)$",
-    re.IGNORECASE,
-)
+
+def _alternatives(key: str) -> str:
+    return "|".join(f"(?:{p})" for p in _LAYOUT[key])
+
+
+_LAYOUT = load_yaml("layout.yaml")  # config/layout.yaml: markers and furniture, as data
+MARKER = re.compile(rf"^\s*(?:{_alternatives('paragraph_markers')})")
+PAGE_NUMBER = re.compile(rf"^(?:{_alternatives('page_numbers')})$", re.IGNORECASE)
 END = re.compile(r"[。！？；：:;!?）)」』】”]\s*$|^.{0,15}$")  # sentence end, or a short label line
-CONTINUED = re.compile(r"^[（(]?(?:续上?表|接上表|续)[）)]?[:：]?$")  # "(续表)" over a continued table
-ZONE = 0.12  # top and bottom share of the page height where furniture lives
+CONTINUED = re.compile(rf"^(?:{_alternatives('continued_table')})$")  # "(续表)" over a continued table
+ZONE = float(_LAYOUT["furniture_zone"])  # top and bottom share of the page height where furniture lives
 
 
 def _in_zone(line: Line, page: PageItems) -> bool:
