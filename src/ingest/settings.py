@@ -59,8 +59,16 @@ def default_database_url() -> str:
     return os.environ.get("INGEST_DB") or f"sqlite:///{output_dir() / 'ingest.db'}"
 
 
+# libyaml's loader when the wheel has it: the same result, ~10x faster (cold start)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml(text: str):
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+
+
 def read_settings(path: Path) -> Settings:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = _yaml(path.read_text(encoding="utf-8")) if path.exists() else {}
     return Settings.model_validate(data or {})
 
 
@@ -71,4 +79,4 @@ def load_settings() -> Settings:
 
 def load_yaml(name: str) -> dict:
     """A data file from config/ (heading spellings, label synonyms, themes...)."""
-    return yaml.safe_load((config_dir() / name).read_text(encoding="utf-8")) or {}
+    return _yaml((config_dir() / name).read_text(encoding="utf-8")) or {}
