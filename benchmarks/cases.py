@@ -7,6 +7,7 @@
     plumber_tables  our ruled-table finder on freshly opened pages (page parse included)
     cold_modules    `ingest parse FILE --json` in this process: which heavy modules it imported
     pool_throughput warm pools of 1 and 2 parse workers on the same files
+    pdf_breakdown   the PDF reader's steps per page vs pypdfium2's text on the same pages
     cpu_ceiling     a pure-Python loop in 2 processes vs 1: the speed-up the machine allows now
 
 Stage timers wrap the stage functions in place (module attributes the pipeline calls), so
@@ -145,6 +146,50 @@ def pool_throughput(files: list[str], rounds: int = 2) -> dict:
     return {"jobs1": best[1], "jobs2": best[2], "ratio": best[1] / best[2], "files": len(files)}
 
 
+def pdf_breakdown(files: list[str]) -> dict:
+    """Where a born-digital page's time goes in the PDF reader's steps, and what pypdfium2
+    takes for the same pages' text, character boxes and path-object count."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    from ingest.readers.pdf_page import ruled_tables
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def lap(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        spent[name] += now - t0
+        return now
+
+    pages = 0
+    for data in (Path(f).read_bytes() for f in files):
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                pages += 1
+                t = time.perf_counter()
+                page.objects
+                t = lap("pdfminer page parse (page.objects; extract_text pays it too)", t)
+                deduped = page.dedupe_chars()
+                deduped.chars
+                t = lap("page.dedupe_chars()", t)
+                ruled_tables(deduped)
+                t = lap("ruled_tables (find_tables + cell text)", t)
+                deduped.extract_text_lines(return_chars=True)
+                t = lap("extract_text_lines(return_chars=True)", t)
+                page.extract_text()
+                lap("extract_text() after the parse", t)
+        t = time.perf_counter()
+        doc = pdfium.PdfDocument(data)
+        for page in doc:
+            text = page.get_textpage()
+            text.get_text_range()
+            [text.get_charbox(i) for i in range(text.count_chars())]
+            sum(1 for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_PATH)
+        doc.close()
+        lap("pypdfium2: text + every char box + path-object count", t)
+    return {"pages": pages, "seconds": dict(spent)}
+
+
 def _burn(n: int) -> int:
     total = 0
     for i in range(n):
@@ -187,6 +232,7 @@ def cold_modules(file: str) -> dict:
 
 CASES = {"stages": stages, "plumber_text": plumber_text, "plumber_tables": plumber_tables,
          "cold_modules": cold_modules, "pool_throughput": pool_throughput,
+         "pdf_breakdown": pdf_breakdown,
          "cpu_ceiling": cpu_ceiling}
 
 if __name__ == "__main__":

@@ -112,6 +112,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict:
     rows = results["stages"].get("files", [])
     pdfs = [r for r in rows if kind_of(r["file"]) == "pdf" and r["status"] == "ok"]
     results["plumber_text"] = case("plumber_text", {"files": [r["file"] for r in pdfs]}, workdir)
+    results["pdf_breakdown"] = case("pdf_breakdown", {"files": [r["file"] for r in pdfs]}, workdir)
     table_pages = {r["file"]: r["table_pages"] for r in pdfs if r["table_pages"]}
     print("stages and pdfplumber baseline done", file=sys.stderr)
     if table_pages:
@@ -144,7 +145,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=100, help="pages of the long PDF")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--render", type=Path, help="only rewrite --out from a RESULTS.json")
     args = parser.parse_args(argv)
+    if args.render:
+        args.out.write_text(write_results(json.loads(args.render.read_text())), encoding="utf-8")
+        return
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         results = measure(args, args.keep)
