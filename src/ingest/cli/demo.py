@@ -47,8 +47,9 @@ def register(app: typer.Typer) -> None:
         output_dir().mkdir(parents=True, exist_ok=True)
         nightly = load_flow("nightly", "nightly")
         with serve(portal) as base:
-            err.print(f"sample portal at {base}/ — crawling it through the nightly flow (local Prefect)")
-            result = nightly(start_urls=[f"{base}/{start}"], db=db, jobs=jobs, allow_private=True)
+            url = f"{base.rstrip('/')}/{start}"
+            err.print(f"sample portal at {url} — crawling it through the nightly flow (local Prefect)")
+            result = nightly(start_urls=[url], db=db, jobs=jobs, allow_private=True)
         for crawl in result["crawls"]:
             out.print(_counts_table("Crawl of the sample portal", crawl["statuses"],
                                     {k: crawl[k] for k in ("requests", "fetched", "not_modified",
