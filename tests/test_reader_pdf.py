@@ -226,3 +226,13 @@ def test_a_row_cut_by_the_page_break_is_mended_and_spans_continue():
         ["三、本年度办理结果", "（六）其他处理", "3.其他", "5"],
         ["四、结转下年度继续办理"] * 3 + ["1"]]
     assert {(c.row, c.col): c.rowspan for c in table.cells}[(0, 0)] == 3
+
+
+def test_doubled_characters_are_detected_before_the_costly_dedupe():
+    from ingest.readers.pdf_page import has_doubled_chars
+
+    first = {"text": "公", "x0": 50.0, "top": 100.0}
+    same_column_next_line = {"text": "公", "x0": 50.0, "top": 140.0}
+    fake_bold_twin = {"text": "公", "x0": 50.3, "top": 100.3}
+    assert has_doubled_chars([first, same_column_next_line, fake_bold_twin])
+    assert not has_doubled_chars([first, same_column_next_line])
