@@ -12,20 +12,11 @@ from ingest.settings import PROJECT_ROOT
 from ingest.store import open_store
 from ingest.task_runners import DASK_ENV, dask_address
 
+sys.path.insert(0, str(PROJECT_ROOT))  # the flows/ package
+
 AGENCIES = ["柳营县林业局", "丹霞区文化和旅游局", "青石镇人民政府"]
 
 
-@pytest.fixture(scope="module")
-def harness(tmp_path_factory):
-    from prefect.settings import (PREFECT_HOME, PREFECT_SERVER_ANALYTICS_ENABLED,
-                                  temporary_settings)
-    from prefect.testing.utilities import prefect_test_harness
-
-    home = tmp_path_factory.mktemp("prefect-home")
-    with temporary_settings({PREFECT_HOME: home, PREFECT_SERVER_ANALYTICS_ENABLED: False}):
-        with prefect_test_harness(server_startup_timeout=120):
-            yield
-    sys.path.insert(0, str(PROJECT_ROOT))
 
 
 def reports(root: Path) -> Path:
@@ -59,7 +50,7 @@ def test_dask_address_comes_from_the_argument_or_the_environment(monkeypatch):
     assert dask_address("tcp://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
 
 
-def test_flow_parses_on_a_two_worker_dask_cluster(harness, tmp_path, monkeypatch):
+def test_flow_parses_on_a_two_worker_dask_cluster(prefect_harness, tmp_path, monkeypatch):
     from distributed import LocalCluster
 
     folder = reports(tmp_path)
@@ -76,7 +67,7 @@ def test_flow_parses_on_a_two_worker_dask_cluster(harness, tmp_path, monkeypatch
     assert stored_agencies(db) == sorted(AGENCIES)
 
 
-def test_flow_parses_through_the_thread_runner_and_process_pool(harness, tmp_path, monkeypatch):
+def test_flow_parses_through_the_thread_runner_and_process_pool(prefect_harness, tmp_path, monkeypatch):
     monkeypatch.delenv(DASK_ENV, raising=False)
     folder = reports(tmp_path)
     db = f"sqlite:///{tmp_path / 'pool.db'}"

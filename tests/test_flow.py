@@ -46,18 +46,6 @@ def test_ingest_paths_stores_each_report_once_and_survives_bad_files(tmp_path):
     assert len(copy_sources) == 2
 
 
-@pytest.fixture(scope="module")
-def prefect_harness(tmp_path_factory):
-    from prefect.settings import (PREFECT_HOME, PREFECT_SERVER_ANALYTICS_ENABLED,
-                                  temporary_settings)
-    from prefect.testing.utilities import prefect_test_harness
-
-    home = tmp_path_factory.mktemp("prefect-home")
-    with temporary_settings({PREFECT_HOME: home, PREFECT_SERVER_ANALYTICS_ENABLED: False}):
-        with prefect_test_harness(server_startup_timeout=120):
-            yield
-
-
 @pytest.mark.slow
 def test_ingest_run_path_goes_through_the_flow(prefect_harness, tmp_path):
     from ingest.cli.main import app
