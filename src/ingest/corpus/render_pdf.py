@@ -73,15 +73,16 @@ def rl_table(table: Table, st: dict[str, ParagraphStyle], split_in_row: bool = F
                    splitInRow=int(split_in_row))
 
 
-def story(spec: ReportSpec) -> list:
+def story(spec: ReportSpec, split_in_row: bool | None = None) -> list:
     st = styles(spec.style.font_size)
+    split_in_row = spec.style.split_in_row if split_in_row is None else split_in_row
     out: list = [Paragraph(spec.title, st["title"])]
     out += [Paragraph(t, st["body"]) for t in spec.lead]
     for sec in spec.sections:
         out.append(Paragraph(sec.heading, st["heading"]))
         for block in sec.blocks:
             if isinstance(block, TableBlock):
-                out += [Spacer(1, 4), rl_table(block.table, st, spec.style.split_in_row), Spacer(1, 6)]
+                out += [Spacer(1, 4), rl_table(block.table, st, split_in_row), Spacer(1, 6)]
             else:
                 out.append(Paragraph(block.text, st["body"]))
     out.append(Spacer(1, 18))
@@ -111,5 +112,10 @@ def render(spec: ReportSpec) -> bytes:
                             bottomMargin=22 * mm, title=spec.title.replace(" ", ""), author=spec.agency,
                             creator="", producer="", invariant=1)
     on_page = decorate(spec)
-    doc.build(story(spec), onFirstPage=on_page, onLaterPages=on_page)
+    try:
+        doc.build(story(spec), onFirstPage=on_page, onLaterPages=on_page)
+    except UnboundLocalError:  # reportlab's in-row splitting fails on some merged-cell layouts
+        buf = BytesIO()
+        doc.filename = buf
+        doc.build(story(spec, split_in_row=False), onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()
