@@ -149,3 +149,11 @@ def test_a_table_printed_all_blank_is_all_zero_and_headers_are_not_rows():
                                     [""] * 15])
     found = tables.extract([("review_litigation", blank_review)])
     assert found.review_litigation["litigation_after_review"]["total"] == 0
+
+
+def test_a_2019_row_continued_on_the_next_page_keeps_the_2019_columns():
+    first = Table.from_rows([["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+                             ["行政许可", "10", "2", "30"]])
+    continued = Table.from_rows([["行政事业性收费", "4", "0"]])
+    found = tables.extract([("proactive", first), ("proactive", continued)])
+    assert found.proactive["fees"] == {"prev_year": 4, "change": 0}

@@ -314,7 +314,8 @@ def map_proactive(tables: list[Table], found: Found) -> None:
             cols = {c: _first_match(header.get(c, ""), cfg["columns"]) for c in row.values}
             form = "2019" if any(v in ("new_made", "new_published", "prev_year", "items") for v in cols.values()) \
                 or key in ("other_services", "procurement") else None
-            fallback = cfg["order_2019" if form == "2019" else "order_2021"].get(key) \
+            form_so_far = form or ("2019" if "2019" in found.forms else None)  # a continued page
+            fallback = cfg["order_2019" if form_so_far == "2019" else "order_2021"].get(key) \
                 or cfg["order_2019"].get(key, [])
             named = [v for v in cols.values() if v]
             if len(named) < len(fallback) or len(set(named)) < len(named):
