@@ -29,8 +29,9 @@ def parse_bytes(data: bytes, uri: str, settings: Settings | None = None,
         readers.check_declared(media_type, uri)
     layout = readers.read(data, media_type, settings)
     doc = sections.split(layout)
-    if not sections.is_annual_report(doc):
-        raise NotAReport(sections.not_report_reason(doc))
+    reason = sections.not_report_reason(doc)
+    if reason:
+        raise NotAReport(reason)
     found = tables.extract(doc.tables())
     record = Record(
         source=Source(uri=uri, sha256=hashlib.sha256(data).hexdigest(), media_type=media_type,
@@ -48,7 +49,6 @@ def parse_bytes(data: bytes, uri: str, settings: Settings | None = None,
 
 def _statements(record: Record):
     from .statements import extract_statements  # loads the trained model once per process
-
 
     return extract_statements(record.sections)
 
