@@ -70,12 +70,11 @@ class HostGate:
 
     async def __aenter__(self) -> None:
         await self.semaphore.acquire()
-        async with self._lock:
-            now = time.monotonic()
-            wait = self._next_start - now
-            self._next_start = max(now, self._next_start) + self.interval
-        if wait > 0:
-            await asyncio.sleep(wait)
+        async with self._lock:  # one start at a time, spaced from the previous actual start
+            wait = self._next_start - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next_start = time.monotonic() + self.interval
 
     async def __aexit__(self, *_exc) -> None:
         self.semaphore.release()
