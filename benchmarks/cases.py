@@ -4,10 +4,10 @@
 
     stages          every file through ingest.pipeline with a timer on each stage, then the store
     plumber_text    baseline: pdfplumber open + extract_text() on every page
-    plumber_tables  our ruled-table finder on freshly opened pages (page parse included)
+    plumber_tables  our ruled-table step on freshly opened pages (pdfium page read included)
     cold_modules    `ingest parse FILE --json` in this process: which heavy modules it imported
     pool_throughput warm pools of 1 and 2 parse workers on the same files
-    pdf_breakdown   the PDF reader's steps per page vs pypdfium2's text on the same pages
+    pdf_breakdown   the PDF reader's steps per page vs pdfplumber's on the same pages
     cpu_ceiling     a pure-Python loop in 2 processes vs 1: the speed-up the machine allows now
 
 Stage timers wrap the stage functions in place (module attributes the pipeline calls), so
@@ -28,6 +28,7 @@ from pathlib import Path
 # stage name -> (module, function) called by ingest.pipeline / the PDF reader
 STAGES = {
     "extract": ("ingest.readers", "read"),
+    "pdf page read (pdfium)": ("ingest.readers.pdf", "pdfium_content"),
     "pdf tables (ruled)": ("ingest.readers.pdf_page", "ruled_tables"),
     "pdf tables (unruled)": ("ingest.readers.pdf_page", "unruled_tables"),
     "sections": ("ingest.sections", "split"),
@@ -52,7 +53,7 @@ def _timed(name: str, fn, spent: dict):
         finally:
             spent[name] += time.perf_counter() - t0
         if name == "pdf tables (ruled)" and result:
-            TABLE_PAGES.append(args[0].page_number)
+            TABLE_PAGES.append(args[0].number)
         return result
     return wrapper
 
@@ -111,18 +112,22 @@ def plumber_text(files: list[str]) -> dict:
 
 
 def plumber_tables(pages_by_file: dict[str, list[int]]) -> dict:
-    """ingest's ruled-table finder on only the table pages of freshly opened documents."""
-    import pdfplumber
+    """ingest's ruled-table step on only the table pages of freshly opened documents: the
+    page read through pdfium (characters and edges), then edges → cells → grids."""
+    import pypdfium2 as pdfium
 
+    from ingest.readers.pdf_content import pdfium_content
     from ingest.readers.pdf_page import ruled_tables
 
     datas = {f: Path(f).read_bytes() for f in pages_by_file}
     t0 = time.perf_counter()
     tables = 0
     for f, numbers in pages_by_file.items():
-        with pdfplumber.open(BytesIO(datas[f])) as pdf:
-            for n in numbers:
-                tables += len(ruled_tables(pdf.pages[n - 1].dedupe_chars()))
+        doc = pdfium.PdfDocument(datas[f])
+        for n in numbers:
+            content = pdfium_content(doc[n - 1], n)
+            tables += len(ruled_tables(content, content.chars))
+        doc.close()
     return {"seconds": time.perf_counter() - t0, "tables": tables, "peak_mb": peak_mb()}
 
 
@@ -147,12 +152,13 @@ def pool_throughput(files: list[str], rounds: int = 2) -> dict:
 
 
 def pdf_breakdown(files: list[str]) -> dict:
-    """Where a born-digital page's time goes in the PDF reader's steps, and what pypdfium2
-    takes for the same pages' text, character boxes and path-object count."""
+    """Where a born-digital page's time goes in the PDF reader's steps, next to what
+    pdfplumber takes to parse the same pages and extract their text."""
     import pdfplumber
     import pypdfium2 as pdfium
 
-    from ingest.readers.pdf_page import ruled_tables
+    from ingest.readers.pdf_content import pdfium_content
+    from ingest.readers.pdf_page import ruled_tables, text_lines
 
     spent: dict[str, float] = defaultdict(float)
 
@@ -163,30 +169,25 @@ def pdf_breakdown(files: list[str]) -> dict:
 
     pages = 0
     for data in (Path(f).read_bytes() for f in files):
-        with pdfplumber.open(BytesIO(data)) as pdf:
-            for page in pdf.pages:
-                pages += 1
-                t = time.perf_counter()
-                page.objects
-                t = lap("pdfminer page parse (page.objects; extract_text pays it too)", t)
-                deduped = page.dedupe_chars()
-                deduped.chars
-                t = lap("page.dedupe_chars()", t)
-                ruled_tables(deduped)
-                t = lap("ruled_tables (find_tables + cell text)", t)
-                deduped.extract_text_lines(return_chars=True)
-                t = lap("extract_text_lines(return_chars=True)", t)
-                page.extract_text()
-                lap("extract_text() after the parse", t)
         t = time.perf_counter()
         doc = pdfium.PdfDocument(data)
-        for page in doc:
-            text = page.get_textpage()
-            text.get_text_range()
-            [text.get_charbox(i) for i in range(text.count_chars())]
-            sum(1 for o in page.get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_PATH)
+        for number, page in enumerate(doc, 1):
+            pages += 1
+            t = lap("ours: open + load the page (pypdfium2)", t)
+            content = pdfium_content(page, number)
+            t = lap("ours: characters, edges, images (pdf_content)", t)
+            ruled_tables(content, content.chars)
+            t = lap("ours: ruled tables (edges → cells → grids, cell text)", t)
+            text_lines(content.chars)
+            t = lap("ours: text lines of every character (pdfplumber's text map)", t)
         doc.close()
-        lap("pypdfium2: text + every char box + path-object count", t)
+        with pdfplumber.open(BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                t = time.perf_counter()
+                page.objects
+                t = lap("pdfplumber: pdfminer page parse (extract_text pays it too)", t)
+                page.extract_text()
+                lap("pdfplumber: extract_text() after the parse", t)
     return {"pages": pages, "seconds": dict(spent)}
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-STAGE_ORDER = ["extract", "pdf tables (ruled)", "pdf tables (unruled)", "sections", "tables",
+STAGE_ORDER = ["extract", "pdf page read (pdfium)", "pdf tables (ruled)", "pdf tables (unruled)",
+               "sections", "tables",
                "meta", "statements", "checks", "store"]
 KINDS = ["pdf", "scan", "html", "docx", "txt"]
 
@@ -57,7 +58,7 @@ def ratios(res: dict) -> list[tuple[str, str, str, bool | None]]:
         if "seconds" in plumb:
             strict = plumb["seconds"] + sum(r["stages"].get("tables", 0.0) for r in rows
                                             if r["file"] in files)
-            out.append(("camelot lattice / ours incl. pdfminer parse of the table pages",
+            out.append(("camelot lattice / ours incl. reading the table pages (pdfium) + mapping",
                         f"{cam['seconds'] / strict:.1f}× ({strict:.2f} s; we found {plumb['tables']} tables)",
                         "≥ 5×", cam["seconds"] / strict >= 5))
     elif cam:
@@ -143,7 +144,7 @@ def write_results(res: dict) -> str:
               f"{n_ok} reports parsed and stored in {total:.1f} s "
               f"({n_ok / total:.2f} reports/s, one process; models loaded once in "
               f"{stages.get('warm_up_s', 0):.1f} s before timing). Peak RSS of that process: "
-              f"{stages.get('peak_mb', 0):.0f} MB. `extract` includes the two `pdf tables` columns.", ""]
+              f"{stages.get('peak_mb', 0):.0f} MB. `extract` includes the `pdf …` columns.", ""]
     lines += stage_table(kinds)
     if failed:
         lines += ["", "Not parsed: " + "; ".join(f"{Path(r['file']).name}: {r['status']} "

@@ -1,9 +1,10 @@
 """PDF reader: bytes -> Layout, from the text layer where it is sound, else by OCR.
 
-Each page is parsed once with pdfplumber (tables, then the lines outside them). A page
-whose text layer is broken ((cid:N), private-use, mojibake) is read from pypdfium2's text
-instead, and a page that is still unreadable, or that is an image with (almost) no text,
-goes to OCR. Limits are enforced as the document is read: page count before any page is
+Each page is read once through pypdfium2 (characters, ruling edges, images; see
+`pdf_content`), then tables and lines are built from that (`pdf_page`). A page whose text
+is broken ((cid:N), private-use, mojibake) is read again through pdfplumber (pdfminer
+decodes some fonts differently), and a page that is still unreadable, or that is an image
+with (almost) no text, goes to OCR. Limits are enforced as the document is read: page count before any page is
 parsed, the wall-time deadline before each page, and image sizes before anything is
 decoded or rendered.
 """
@@ -17,6 +18,7 @@ from io import BytesIO
 from ..errors import InvalidInput, LimitExceeded
 from ..layout import Layout
 from ..settings import Settings
+from .pdf_content import PageContent, pdfium_content, plumber_content
 from .pdf_flow import remove_furniture, to_blocks
 from .pdf_items import PageItems
 from .pdf_page import broken_text, page_items
@@ -42,9 +44,8 @@ def check_bytes(data: bytes) -> None:
         raise InvalidInput("truncated PDF: no end-of-file marker")
 
 
-def open_documents(data: bytes, settings: Settings):
-    """(pypdfium2 document, pdfplumber document) after the encryption and page-count checks."""
-    import pdfplumber
+def open_document(data: bytes, settings: Settings):
+    """The pypdfium2 document, after the encryption and page-count checks."""
     import pypdfium2 as pdfium
 
     try:
@@ -59,61 +60,80 @@ def open_documents(data: bytes, settings: Settings):
         doc.close()
         raise LimitExceeded(f"{n} pages is over the limit of {settings.limits.max_pages}")
     if len(doc) == 0:
-        raise InvalidInput("PDF has no pages")
-    try:
-        plumber = pdfplumber.open(BytesIO(data))
-    except Exception as exc:  # pdfminer raises many unrelated types for damaged files
         doc.close()
-        raise InvalidInput(f"corrupt PDF: {one_line(exc)}") from None
-    return doc, plumber
+        raise InvalidInput("PDF has no pages")
+    return doc
 
 
-def check_images(page, number: int, settings: Settings) -> None:
+class PlumberPages:
+    """pdfplumber's view of the same document, opened only if some page needs it."""
+
+    def __init__(self, data: bytes):
+        self.data, self.pdf = data, None
+
+    def content(self, number: int) -> PageContent:
+        import pdfplumber
+
+        if self.pdf is None:
+            self.pdf = pdfplumber.open(BytesIO(self.data))
+        page = self.pdf.pages[number - 1]
+        try:
+            return plumber_content(page, number)
+        finally:
+            page.close()
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
+def check_images(content: PageContent, settings: Settings) -> None:
     """Refuse a page holding an image bigger than the pixel limit (decompression bombs)."""
-    for image in page.images:
-        w, h = image.get("srcsize", (0, 0))
+    for w, h in content.images:
         if w * h > settings.limits.max_image_pixels:
-            raise LimitExceeded(f"page {number}: image of {int(w)}x{int(h)} pixels is over the limit "
-                                f"of {settings.limits.max_image_pixels}")
+            raise LimitExceeded(f"page {content.number}: image of {int(w)}x{int(h)} pixels is over "
+                                f"the limit of {settings.limits.max_image_pixels}")
 
 
-def needs_ocr(raw: str, page, settings: Settings) -> bool:
+def needs_ocr(raw: str, content: PageContent, settings: Settings) -> bool:
     """An image page: (almost) no text-layer characters, and at least one image."""
     chars = len(re.sub(r"\s+", "", raw))
-    return chars < settings.ocr.min_chars_per_page and bool(page.images)
+    return chars < settings.ocr.min_chars_per_page and bool(content.images)
 
 
-def read_page(number: int, plumber_page, doc, settings: Settings) -> PageItems:
-    """One page by the best route: text layer, else pypdfium2's text, else OCR."""
-    check_images(plumber_page, number, settings)
-    items, raw = page_items(plumber_page, number)
+def read_page(number: int, page, plumber: PlumberPages, settings: Settings) -> PageItems:
+    """One page by the best route: pdfium's text layer, else pdfminer's, else OCR."""
+    content = pdfium_content(page, number) if not page.get_rotation() else plumber.content(number)
+    check_images(content, settings)
+    items, raw = page_items(content)
     if broken_text(raw):
-        from .pdf_pdfium import pdfium_items
-
-        items, raw = pdfium_items(doc[number - 1], plumber_page, number)
+        items, raw = page_items(plumber.content(number))
         if not broken_text(raw) and raw.strip():
             return items
-    elif not needs_ocr(raw, plumber_page, settings):
+    elif not needs_ocr(raw, content, settings):
         return items
     if not settings.ocr.enabled:
         return items
     from .ocr import ocr_page
 
-    return ocr_page(doc[number - 1], number, settings)
+    return ocr_page(page, number, settings)
 
 
 def read_pdf(data: bytes, settings: Settings) -> Layout:
     """The document's blocks in reading order, tables as cell grids, with page numbers."""
     check_bytes(data)
     deadline = time.monotonic() + settings.limits.max_seconds
-    doc, plumber = open_documents(data, settings)
+    doc = open_document(data, settings)
+    plumber = PlumberPages(data)
     pages: list[PageItems] = []
     try:
-        for i, plumber_page in enumerate(plumber.pages):
+        for i in range(len(doc)):
             if time.monotonic() > deadline:
                 raise LimitExceeded(f"over the time limit of {settings.limits.max_seconds:g}s at page {i + 1}")
+            page = None
             try:
-                pages.append(read_page(i + 1, plumber_page, doc, settings))
+                page = doc[i]
+                pages.append(read_page(i + 1, page, plumber, settings))
             except (InvalidInput, MemoryError):
                 raise
             except Exception as exc:  # a damaged page: say which, never a traceback
@@ -121,8 +141,9 @@ def read_pdf(data: bytes, settings: Settings) -> Layout:
                     raise LimitExceeded(f"over the time limit at page {i + 1} (OCR)") from None
                 raise InvalidInput(f"page {i + 1} cannot be read: {one_line(exc)}") from None
             finally:
-                plumber_page.close()
-        title = (plumber.metadata or {}).get("Title")
+                if page is not None:
+                    page.close()
+        title = doc.get_metadata_value("Title")
     finally:
         plumber.close()
         doc.close()

@@ -1,21 +1,26 @@
-"""One PDF page read from its text layer (pdfplumber) into positioned lines and tables.
+"""One PDF page's content (see `pdf_content`) into positioned text lines and tables.
 
-Fake-bold doubles are removed (`dedupe_chars`), ruled tables are found with pdfplumber's
-table finder and turned into span-aware grids, and only the characters outside the tables
-become text lines. `broken_text` tells whether a text layer is unusable ((cid:N) runs,
-private-use or replacement characters, mojibake) so the reader can fall back.
+Fake-bold doubles are removed, ruled tables are found with pdfplumber's table-finder steps
+(edges → intersections → cells → tables) and turned into span-aware grids, and only the
+characters outside the tables become text lines. `broken_text` tells whether a text layer
+is unusable ((cid:N) runs, private-use or replacement characters, mojibake) so the reader
+can fall back.
 """
 from __future__ import annotations
 
 import re
 import statistics
-from typing import Callable
 
+from pdfplumber.table import (TableSettings, cells_to_tables, edges_to_intersections,
+                              intersections_to_cells, merge_edges)
+from pdfplumber.utils import chars_to_textmap, dedupe_chars, extract_text, filter_edges
+
+from .pdf_content import Obj, PageContent
 from .pdf_items import Line, PageItems, TableItem, join_wrapped, tidy
-from .pdf_tables import table_item
+from .pdf_tables import Box, table_item
 from .pdf_unruled import segments_from_chars, unruled_tables
 
-_RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+RULED = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 _CID = re.compile(r"\(cid:\d+\)")
 
 
@@ -34,31 +39,42 @@ def broken_text(text: str) -> bool:
     return bad / len(text) > 0.1
 
 
-def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+def _centre_in(obj: Obj, box: Box) -> bool:
+    """pdfplumber's rule for a character inside a cell: its centre, right/bottom edge open."""
     cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+    return box[0] <= cx < box[2] and box[1] <= cy < box[3]
 
 
-def _cell_text(text: str | None) -> str:
-    return join_wrapped((text or "").splitlines())
+def ruling_edges(edges: list[Obj]) -> list[Obj]:
+    """Given a page's straight edges, return them snapped, joined and long enough to rule."""
+    edges = [e for e in edges if e.get("orientation") in ("v", "h")]
+    edges = merge_edges(filter_edges(edges, min_length=RULED.edge_min_length_prefilter),
+                        snap_x_tolerance=RULED.snap_x_tolerance, snap_y_tolerance=RULED.snap_y_tolerance,
+                        join_x_tolerance=RULED.join_x_tolerance, join_y_tolerance=RULED.join_y_tolerance)
+    return filter_edges(edges, min_length=RULED.edge_min_length)
 
 
-def ruled_tables(page, read_cell: Callable[[tuple], str] | None = None) -> list[TableItem]:
-    """Tables drawn with ruling lines, as span-aware grids.
+def table_cells(edges: list[Obj]) -> list[list[Box]]:
+    """Given ruling edges, return each table's cell boxes, top to bottom, left to right."""
+    points = edges_to_intersections(edges, RULED.intersection_x_tolerance, RULED.intersection_y_tolerance)
+    return [sorted(cells, key=lambda b: (b[1], b[0]))
+            for cells in cells_to_tables(intersections_to_cells(points))]
 
-    Cell text comes from pdfplumber, or from `read_cell(box)` when given (another text source).
-    """
+
+def cell_text(chars: list[Obj], box: Box) -> str:
+    """The text printed inside one cell, wrapped lines joined."""
+    inside = [c for c in chars if _centre_in(c, box)]
+    return join_wrapped(extract_text(inside).splitlines()) if inside else ""
+
+
+def ruled_tables(content: PageContent, chars: list[Obj]) -> list[TableItem]:
+    """Tables drawn with ruling lines, as span-aware grids."""
+    if not content.edges:
+        return []
     items = []
-    for found in page.find_tables(_RULED):
-        boxes, texts = [], []
-        printed_rows = found.extract() if read_cell is None else [[None] * len(r.cells) for r in found.rows]
-        for row, printed in zip(found.rows, printed_rows):
-            for box, text in zip(row.cells, printed):
-                if box is not None:
-                    boxes.append(box)
-                    texts.append(_cell_text(text if read_cell is None else read_cell(box)))
+    for boxes in table_cells(ruling_edges(content.edges)):
         if len(boxes) >= 2:
-            items.append(table_item(boxes, texts, page.width, tol=2.0))
+            items.append(table_item(boxes, [cell_text(chars, b) for b in boxes], content.width, tol=2.0))
     return items
 
 
@@ -67,6 +83,14 @@ def _line(raw: dict) -> Line:
     return Line(tidy(raw["text"]), raw["x0"], raw["x1"], raw["top"], raw["bottom"],
                 size=statistics.median(sizes) if sizes else 0.0,
                 segments=segments_from_chars(raw.get("chars", [])))
+
+
+def text_lines(chars: list[Obj]) -> list[Line]:
+    """Characters grouped into positioned lines (pdfplumber's text map)."""
+    if not chars:
+        return []
+    raw_lines = chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=True)
+    return [_line(r) for r in raw_lines if r["text"].strip()]
 
 
 def has_doubled_chars(chars: list[dict], tolerance: float = 1.0) -> bool:
@@ -85,24 +109,22 @@ def has_doubled_chars(chars: list[dict], tolerance: float = 1.0) -> bool:
     return False
 
 
-def page_items(page, number: int) -> tuple[PageItems, str]:
+def page_items(content: PageContent) -> tuple[PageItems, str]:
     """The page's tables and non-table lines, plus its raw text for the broken-layer test."""
-    if has_doubled_chars(page.chars):
-        page = page.dedupe_chars()
-    tables = ruled_tables(page)
+    chars = content.chars
+    if has_doubled_chars(chars):
+        chars = dedupe_chars(chars, extra_attrs=("size",))
+    tables = ruled_tables(content, chars)
     boxes = [_bbox(t) for t in tables]
-    body = page.filter(lambda o: o.get("object_type") != "char" or not _inside(o, boxes))
-    raw_lines = body.extract_text_lines(return_chars=True)
-    lines = [_line(r) for r in raw_lines if r["text"].strip()]
-    more = unruled_tables(lines, page.width) if not tables else []
+    lines = text_lines([c for c in chars if not any(_centre_in(c, b) for b in boxes)])
+    more = unruled_tables(lines, content.width) if not tables else []
     if more:
         boxes = [_bbox(t) for t in more]
-        lines = [ln for ln in lines if not _inside(vars(ln), boxes)]
+        lines = [ln for ln in lines if not any(_centre_in(vars(ln), b) for b in boxes)]
         tables += more
-    raw = "".join(r["text"] for r in raw_lines) + "".join(
-        c.text for t in tables for c in t.table.cells)
-    return PageItems(number, page.width, page.height, lines=lines, tables=tables), raw
+    raw = "".join(ln.text for ln in lines) + "".join(c.text for t in tables for c in t.table.cells)
+    return PageItems(content.number, content.width, content.height, lines=lines, tables=tables), raw
 
 
-def _bbox(item: TableItem) -> tuple[float, float, float, float]:
+def _bbox(item: TableItem) -> Box:
     return (item.x0, item.top, item.x1, item.bottom)

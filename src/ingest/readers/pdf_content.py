@@ -1,0 +1,159 @@
+"""A PDF page's raw content: characters, ruling edges and image sizes, in one shape.
+
+`pdfium_content` reads it through pypdfium2 (C++, ~10 ms a page) and `plumber_content`
+through pdfplumber (pdfminer, pure Python, ~110 ms a page). Both give characters and edges
+as pdfplumber-style dicts (top-left origin, points), so everything after this step —
+tables (edges → intersections → cells → tables) and text lines — is the same code whichever
+source read the page. The reader uses pdfium first and pdfplumber where pdfium's text is
+unreadable.
+"""
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+
+Obj = dict  # a pdfplumber-style char or edge
+
+
+@dataclass
+class PageContent:
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[Obj] = field(default_factory=list)
+    edges: list[Obj] = field(default_factory=list)
+    images: list[tuple[int, int]] = field(default_factory=list)  # pixel sizes
+
+    @property
+    def raw_text(self) -> str:
+        return "".join(c["text"] for c in self.chars)
+
+
+# ---- pdfplumber ----
+
+def plumber_content(page, number: int) -> PageContent:
+    """The page as pdfplumber (pdfminer) reads it."""
+    images = [tuple(int(v) for v in im.get("srcsize", (0, 0))) for im in page.images]
+    return PageContent(number, float(page.width), float(page.height), chars=list(page.chars),
+                       edges=list(page.edges), images=images)
+
+
+# ---- pypdfium2 ----
+
+def _char(textpage, raw, i: int, origin: tuple[float, float]) -> Obj | None:
+    import pypdfium2.raw as c
+
+    if c.FPDFText_IsGenerated(raw, i):
+        return None
+    text = chr(c.FPDFText_GetUnicode(raw, i))
+    if text in "\r\n\x00\ufffe\uffff":
+        return None
+    # pdfium computes in float32: round its noise away so that gaps equal to a tolerance
+    # compare as they do in pdfminer's doubles
+    left, bottom, right, _top = (round(v, 3) for v in textpage.get_charbox(i, loose=True))
+    left, right = round(left - origin[0], 3), round(right - origin[0], 3)
+    size = round(float(c.FPDFText_GetFontSize(raw, i)), 3)
+    low = round(origin[1] - bottom, 3)
+    # pdfminer's box: one font size tall, standing on the descender line
+    return {"object_type": "char", "text": text, "x0": left, "x1": right, "top": low - size,
+            "bottom": low, "doctop": low - size, "width": right - left, "height": size,
+            "size": size, "upright": c.FPDFText_GetCharAngle(raw, i) == 0}
+
+
+def _chars(page, origin: tuple[float, float]) -> list[Obj]:
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        return [ch for i in range(textpage.count_chars()) if (ch := _char(textpage, raw, i, origin))]
+    finally:
+        textpage.close()
+
+
+def _matrix(raw_obj):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as c
+
+    m = c.FS_MATRIX()
+    if not c.FPDFPageObj_GetMatrix(raw_obj, m):
+        return pdfium.PdfMatrix()
+    return pdfium.PdfMatrix.from_raw(m)
+
+
+def _subpaths(raw_obj, matrix) -> list[list[tuple[float, float]]]:
+    """The path's straight-line subpaths as point lists in page space (PDF origin)."""
+    import pypdfium2.raw as c
+
+    out: list[list[tuple[float, float]]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for k in range(c.FPDFPath_CountSegments(raw_obj)):
+        seg = c.FPDFPath_GetPathSegment(raw_obj, k)
+        kind = c.FPDFPathSegment_GetType(seg)
+        c.FPDFPathSegment_GetPoint(seg, x, y)
+        point = matrix.on_point(x.value, y.value)
+        if kind == c.FPDF_SEGMENT_MOVETO or not out or kind != c.FPDF_SEGMENT_LINETO:
+            out.append([point])  # a curve breaks the straight run, as in pdfminer's edges
+        else:
+            out[-1].append(point)
+        if c.FPDFPathSegment_GetClose(seg) and len(out[-1]) > 2 and out[-1][-1] != out[-1][0]:
+            out[-1].append(out[-1][0])
+    return out
+
+
+def _edge(p0, p1, origin: tuple[float, float]) -> Obj | None:
+    (xa, ya), (xb, yb) = p0, p1
+    x0, x1 = round(min(xa, xb) - origin[0], 3), round(max(xa, xb) - origin[0], 3)
+    top, bottom = round(origin[1] - max(ya, yb), 3), round(origin[1] - min(ya, yb), 3)
+    if abs(x1 - x0) < 0.01 and abs(bottom - top) < 0.01:
+        return None
+    if abs(x1 - x0) < 0.01:
+        orientation = "v"
+    elif abs(bottom - top) < 0.01:
+        orientation = "h"
+    else:
+        return None
+    return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+            "doctop": top, "width": x1 - x0, "height": bottom - top, "orientation": orientation}
+
+
+def _walk(page, form=None, parent=None):
+    """(raw object, type, matrix to page space) for every object, descending into forms."""
+    import pypdfium2.raw as c
+
+    count, get = ((c.FPDFFormObj_CountObjects, c.FPDFFormObj_GetObject) if form
+                  else (c.FPDFPage_CountObjects, c.FPDFPage_GetObject))
+    holder = form if form else page.raw
+    for i in range(count(holder)):
+        raw_obj = get(holder, i)
+        kind = c.FPDFPageObj_GetType(raw_obj)
+        matrix = _matrix(raw_obj)
+        if parent is not None:
+            matrix = matrix.multiply(parent)
+        yield raw_obj, kind, matrix
+        if kind == c.FPDF_PAGEOBJ_FORM:
+            yield from _walk(page, raw_obj, matrix)
+
+
+def _image_size(raw_obj) -> tuple[int, int]:
+    import pypdfium2.raw as c
+
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    if c.FPDFImageObj_GetImagePixelSize(raw_obj, w, h):
+        return int(w.value), int(h.value)
+    return 0, 0
+
+
+def pdfium_content(page, number: int) -> PageContent:
+    """The page as pypdfium2 reads it: characters, straight path edges, image sizes."""
+    import pypdfium2.raw as c
+
+    left, bottom, right, top = page.get_cropbox()
+    origin = (left, top)  # PDF user space -> top-left origin within the crop box
+    edges, images = [], []
+    for raw_obj, kind, matrix in _walk(page):
+        if kind == c.FPDF_PAGEOBJ_PATH:
+            for points in _subpaths(raw_obj, matrix):
+                edges += [e for p0, p1 in zip(points, points[1:]) if (e := _edge(p0, p1, origin))]
+        elif kind == c.FPDF_PAGEOBJ_IMAGE:
+            images.append(_image_size(raw_obj))
+    return PageContent(number, right - left, top - bottom, chars=_chars(page, origin),
+                       edges=edges, images=images)

@@ -1,0 +1,92 @@
+"""The PDF reader's two page sources (pypdfium2, pdfplumber) read the same page alike."""
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from ingest.readers.pdf_content import pdfium_content, plumber_content
+from ingest.readers.pdf_page import page_items
+from pdfmaker import FONT, Writer, _register, grid_cells
+
+
+def _report() -> bytes:
+    w = Writer(header="XX区人民政府 政府信息公开", page_number="- {n} -")
+    w.title("XX区人民政府2024年政府信息公开工作年度报告")
+    w.heading("一、总体情况")
+    w.paragraph("2024年，我区坚持以公开为常态、不公开为例外，共主动公开信息2050条。")
+    w.table(grid_cells([["本列数据的统计部门", "自然人", "法人或其他组织", None, "总计"],
+                        [None, None, "商业企业", "科研机构", None],
+                        ["一、本年新收政府信息公开申请数量", "12", "3", "0", "15"],
+                        ["二、上年结转政府信息公开申请数量", "1", "0", "0", "1"]]),
+            [170, 70, 80, 70, 60], header_rows=2)
+    w.paragraph("存在的主要问题是政策解读形式较为单一。")
+    return w.bytes()
+
+
+def _form_table() -> bytes:
+    """A ruled 2x2 table drawn inside a Form XObject, placed with a translation."""
+    _register()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.beginForm("grid")
+    for x0, y0 in ((0, 0), (120, 0), (0, 30), (120, 30)):
+        c.rect(x0, y0, 120, 30)
+    c.setFont(FONT, 10)
+    for x, y, s in ((5, 40, "申请数量"), (125, 40, "15"), (5, 10, "办结数量"), (125, 10, "14")):
+        c.drawString(x, y, s)
+    c.endForm()
+    c.saveState()
+    c.translate(100, 600)
+    c.doForm("grid")
+    c.restoreState()
+    c.save()
+    return buf.getvalue()
+
+
+def _both(data: bytes):
+    doc, pdf = pdfium.PdfDocument(data), pdfplumber.open(io.BytesIO(data))
+    try:
+        for i, page in enumerate(pdf.pages):
+            yield pdfium_content(doc[i], i + 1), plumber_content(page, i + 1)
+    finally:
+        pdf.close()
+        doc.close()
+
+
+def _edges(content) -> list[tuple]:
+    return sorted((e["orientation"], round(e["x0"]), round(e["top"]), round(e["x1"]), round(e["bottom"]))
+                  for e in content.edges if e["orientation"])
+
+
+def _seen(items) -> tuple:
+    tables = [[(c.row, c.col, c.rowspan, c.colspan, c.text) for c in t.table.cells] for t in items.tables]
+    return [ln.text for ln in items.lines], tables
+
+
+@pytest.mark.parametrize("make", [_report, _form_table])
+def test_pdfium_and_pdfplumber_give_the_same_page(make):
+    pages = list(_both(make()))
+    assert pages
+    for fast, reference in pages:
+        assert (fast.width, fast.height) == pytest.approx((reference.width, reference.height), abs=0.01)
+        assert sorted(c["text"] for c in fast.chars) == sorted(c["text"] for c in reference.chars)
+        for a, b in zip(sorted(fast.chars, key=lambda c: (round(c["top"]), c["x0"])),
+                        sorted(reference.chars, key=lambda c: (round(c["top"]), c["x0"]))):
+            assert a["x0"] == pytest.approx(b["x0"], abs=0.5)
+            assert (a["top"] + a["bottom"]) / 2 == pytest.approx((b["top"] + b["bottom"]) / 2, abs=3)
+        assert _edges(fast) == _edges(reference)
+        assert _seen(page_items(fast)[0]) == _seen(page_items(reference)[0])
+
+
+def test_a_table_inside_a_form_xobject_is_found_where_it_is_shown():
+    (fast, _), = _both(_form_table())
+    items, _ = page_items(fast)
+    assert [(c.row, c.col, c.text) for c in items.tables[0].table.cells] == [
+        (0, 0, "申请数量"), (0, 1, "15"), (1, 0, "办结数量"), (1, 1, "14")]
+    table = items.tables[0]
+    assert (round(table.x0), round(table.top)) == (100, round(A4[1] - 600 - 60))
