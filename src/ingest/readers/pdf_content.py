@@ -40,33 +40,35 @@ def plumber_content(page, number: int) -> PageContent:
 
 # ---- pypdfium2 ----
 
-def _char(textpage, raw, i: int, origin: tuple[float, float]) -> Obj | None:
+def _chars(page, origin: tuple[float, float]) -> list[Obj]:
+    """Every character pdfium reads on the page, except the spaces and breaks it invents.
+
+    pdfium computes in float32: values are rounded so that a gap equal to a tolerance
+    compares as it does in pdfminer's doubles."""
     import pypdfium2.raw as c
 
-    if c.FPDFText_IsGenerated(raw, i):
-        return None
-    text = chr(c.FPDFText_GetUnicode(raw, i))
-    if text in "\r\n\x00\ufffe\uffff":
-        return None
-    # pdfium computes in float32: round its noise away so that gaps equal to a tolerance
-    # compare as they do in pdfminer's doubles
-    left, bottom, right, _top = (round(v, 3) for v in textpage.get_charbox(i, loose=True))
-    left, right = round(left - origin[0], 3), round(right - origin[0], 3)
-    size = round(float(c.FPDFText_GetFontSize(raw, i)), 3)
-    low = round(origin[1] - bottom, 3)
-    # pdfminer's box: one font size tall, standing on the descender line
-    return {"object_type": "char", "text": text, "x0": left, "x1": right, "top": low - size,
-            "bottom": low, "doctop": low - size, "width": right - left, "height": size,
-            "size": size, "upright": c.FPDFText_GetCharAngle(raw, i) == 0}
-
-
-def _chars(page, origin: tuple[float, float]) -> list[Obj]:
     textpage = page.get_textpage()
+    raw, rect, out = textpage.raw, c.FS_RECTF(), []
+    left0, top0 = origin
     try:
-        raw = textpage.raw
-        return [ch for i in range(textpage.count_chars()) if (ch := _char(textpage, raw, i, origin))]
+        for i in range(textpage.count_chars()):
+            text = chr(c.FPDFText_GetUnicode(raw, i))
+            if text in _SKIP or (text.isspace() and c.FPDFText_IsGenerated(raw, i)):
+                continue
+            c.FPDFText_GetLooseCharBox(raw, i, rect)
+            size = round(c.FPDFText_GetFontSize(raw, i), 3)
+            low = round(top0 - rect.bottom, 3)
+            x0, x1 = round(rect.left - left0, 3), round(rect.right - left0, 3)
+            # pdfminer's box: one font size tall, standing on the descender line
+            out.append({"object_type": "char", "text": text, "x0": x0, "x1": x1, "top": low - size,
+                        "bottom": low, "doctop": low - size, "width": x1 - x0, "height": size,
+                        "size": size, "upright": c.FPDFText_GetCharAngle(raw, i) == 0})
     finally:
         textpage.close()
+    return out
+
+
+_SKIP = frozenset("\r\n\x00\ufffe\uffff")
 
 
 def _matrix(raw_obj):

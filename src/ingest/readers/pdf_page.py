@@ -8,6 +8,7 @@ can fall back.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 
@@ -61,10 +62,26 @@ def table_cells(edges: list[Obj]) -> list[list[Box]]:
             for cells in cells_to_tables(intersections_to_cells(points))]
 
 
-def cell_text(chars: list[Obj], box: Box) -> str:
-    """The text printed inside one cell, wrapped lines joined."""
-    inside = [c for c in chars if _centre_in(c, box)]
-    return join_wrapped(extract_text(inside).splitlines()) if inside else ""
+def chars_by_cell(chars: list[Obj], boxes: list[Box]) -> list[list[Obj]]:
+    """Given characters and a table's cell boxes, return the characters inside each box
+    (in their printed order), looking only at the cells of the row band a character is in."""
+    ys = sorted({b[1] for b in boxes} | {b[3] for b in boxes})
+    bands: list[list[int]] = [[] for _ in ys]
+    for k, box in enumerate(boxes):
+        for i in range(bisect.bisect_left(ys, box[1]), bisect.bisect_left(ys, box[3])):
+            bands[i].append(k)
+    out: list[list[Obj]] = [[] for _ in boxes]
+    for ch in chars:
+        band = bisect.bisect_right(ys, (ch["top"] + ch["bottom"]) / 2) - 1
+        for k in bands[band] if 0 <= band < len(ys) else ():
+            if _centre_in(ch, boxes[k]):
+                out[k].append(ch)
+    return out
+
+
+def cell_text(chars: list[Obj]) -> str:
+    """The text of one cell's characters, wrapped lines joined."""
+    return join_wrapped(extract_text(chars).splitlines()) if chars else ""
 
 
 def ruled_tables(content: PageContent, chars: list[Obj]) -> list[TableItem]:
@@ -74,7 +91,8 @@ def ruled_tables(content: PageContent, chars: list[Obj]) -> list[TableItem]:
     items = []
     for boxes in table_cells(ruling_edges(content.edges)):
         if len(boxes) >= 2:
-            items.append(table_item(boxes, [cell_text(chars, b) for b in boxes], content.width, tol=2.0))
+            texts = [cell_text(inside) for inside in chars_by_cell(chars, boxes)]
+            items.append(table_item(boxes, texts, content.width, tol=2.0))
     return items
 
 
@@ -95,17 +113,16 @@ def text_lines(chars: list[Obj]) -> list[Line]:
 
 def has_doubled_chars(chars: list[dict], tolerance: float = 1.0) -> bool:
     """Whether some character is printed twice at (nearly) the same place (fake bold).
-    A cheap look (buckets of `tolerance` points) before pdfplumber's `dedupe_chars`,
+    A cheap look (columns of `tolerance` points) before pdfplumber's `dedupe_chars`,
     which costs ~30 ms a page."""
-    seen: dict[tuple[str, int, int], list[dict]] = {}
+    seen: dict[tuple[str, int], list[dict]] = {}
     for c in chars:
-        bx, by = int(c["x0"] // tolerance), int(c["top"] // tolerance)
+        column = int(c["x0"] // tolerance)
         for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for other in seen.get((c["text"], bx + dx, by + dy), ()):
-                    if abs(other["x0"] - c["x0"]) <= tolerance and abs(other["top"] - c["top"]) <= tolerance:
-                        return True
-        seen.setdefault((c["text"], bx, by), []).append(c)
+            for other in seen.get((c["text"], column + dx), ()):
+                if abs(other["x0"] - c["x0"]) <= tolerance and abs(other["top"] - c["top"]) <= tolerance:
+                    return True
+        seen.setdefault((c["text"], column), []).append(c)
     return False
 
 
