@@ -6,7 +6,7 @@ import pytest
 
 from ingest.crawl.classify import classify
 from ingest.crawl.fetcher import backoff_delay, retry_after_seconds
-from ingest.crawl.links import Link, extract_links
+from ingest.crawl.links import Link, canonical_url, extract_links
 from ingest.crawl.safety import out_of_scope, refused_address
 from ingest.crawl.sources import load_sources, source_for
 
@@ -66,6 +66,18 @@ def test_links_from_a_gbk_page_with_meta_charset_only():
             '<a href="javascript:void(0)">打印</a><a href="ndbg/t1.html">重复</a></body></html>')
     links = extract_links(page.encode("gbk"), "https://www.a.gov.cn/index.html", "text/html")
     assert links == [Link("https://www.a.gov.cn/zwgk/ndbg/t1.html", "某局2023年政府信息公开工作年度报告")]
+
+
+def test_one_resource_spelt_several_ways_is_one_link():
+    page = ('<a href="HTTP://WWW.A.gov.cn:80//zwgk/./ndbg/../ndbg/t1.pdf#p2">甲</a>'
+            '<a href="/zwgk//ndbg/t1.pdf">乙</a><a href="t1.pdf?id=2&amp;x=//y">丙</a>')
+    links = extract_links(page.encode(), "https://www.a.gov.cn/zwgk/ndbg/list.html")
+    assert [ln.url for ln in links] == ["http://www.a.gov.cn/zwgk/ndbg/t1.pdf",
+                                        "https://www.a.gov.cn/zwgk/ndbg/t1.pdf",
+                                        "https://www.a.gov.cn/zwgk/ndbg/t1.pdf?id=2&x=//y"]
+    assert canonical_url("https://a.gov.cn:8443/x") == "https://a.gov.cn:8443/x"
+    assert canonical_url("https://a.gov.cn") == "https://a.gov.cn/"
+    assert canonical_url("http://a.gov.cn:99999/x") == "http://a.gov.cn:99999/x"  # left for the fetcher
 
 
 def test_host_gate_caps_concurrency_and_spaces_starts():

@@ -1,5 +1,8 @@
 """Links out of an HTML page: bytes (+ the HTTP charset) -> absolute URLs with anchor text.
 
+URLs come out canonical (`canonical_url`), so one resource reached by several spellings
+(`HTTP://Host:80//a/./b.pdf#p2`, `http://host/a/b.pdf`) is scheduled once.
+
 The charset comes from the Content-Type header, else the page's <meta>, else the bytes
 (GBK listing pages are common); decoding is the HTML reader's.
 """
@@ -7,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
 
@@ -22,6 +25,29 @@ _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 class Link:
     url: str
     text: str
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """Scheme and host lower-cased, default port and fragment dropped, "." and ".." resolved
+    and runs of "/" in the path collapsed (portals often print "//"); the query is kept."""
+    try:
+        parts = urlsplit(urldefrag(url)[0])
+        port = parts.port
+    except ValueError:  # a malformed port or host: leave it for the fetcher to reject
+        return url
+    scheme, host = parts.scheme.lower(), (parts.hostname or "")
+    if not host:
+        return url
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    path = urlsplit(urljoin("http://h/", re.sub(r"/{2,}", "/", parts.path))).path  # dot segments
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
 
 
 def header_charset(content_type: str | None) -> str | None:
@@ -49,7 +75,7 @@ def extract_links(data: bytes, base_url: str, content_type: str | None = None) -
         href = (anchor.get("href") or "").strip()
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
-        url = urldefrag(urljoin(base_url, href))[0]
+        url = canonical_url(urljoin(base_url, href))
         text = " ".join((anchor.text_content() or anchor.get("title") or "").split())
         if url not in seen:
             seen.add(url)
