@@ -29,6 +29,21 @@ def output_dir() -> Path:
     return Path(os.environ.get("INGEST_OUTPUT_DIR", PROJECT_ROOT / "output"))
 
 
+def cache_dir() -> Path | None:
+    """Per-user cache of derived files (rebuilt when missing): `$INGEST_CACHE_DIR`, else
+    `$XDG_CACHE_HOME/nianbao-ingest`, else `~/.cache/nianbao-ingest`; None when there is no
+    home to put it in. An empty `$INGEST_CACHE_DIR` turns the cache off."""
+    if "INGEST_CACHE_DIR" in os.environ:
+        return Path(os.environ["INGEST_CACHE_DIR"]) if os.environ["INGEST_CACHE_DIR"] else None
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            return None
+    return Path(base) / "nianbao-ingest"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -4,28 +4,70 @@
 `themes_pipeline()` load the trained models shipped in models/ once per process (lazily, on
 first use). Domain words (政务新媒体, 三审三校...) come from models/jieba_dict.txt so jieba keeps
 them whole. Nothing here downloads anything.
+
+spaCy and jieba are imported on first use, each the fast way (`import_spacy`,
+`segmenter.initialize`): a cold `ingest parse` spends most of its time starting them.
 """
 from __future__ import annotations
 
+import sys
+import types
 from functools import lru_cache
 from pathlib import Path
-
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from ..errors import IngestError
 from ..settings import models_dir
+from . import segmenter
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 TYPE_MODEL = "statement_type"
 THEMES_MODEL = "statement_themes"
 JIEBA_DICT = "jieba_dict.txt"
 
 
+def import_spacy():
+    """spaCy, imported without its command line when nothing has imported spaCy yet.
+
+    `import spacy` imports `spacy.cli` (for `spacy.info`), and with it typer, requests,
+    httpx, weasel and jinja2: ~0.3-0.4 s that loading and running a pipeline never uses.
+    While spaCy imports, placeholders stand in for `spacy.cli` and `spacy.cli.info`; they are
+    removed straight after, so a later `import spacy.cli` (training) imports the real one,
+    and `spacy.info` imports it when called."""
+    if "spacy" in sys.modules or "spacy.cli" in sys.modules:
+        import spacy
+
+        return spacy
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []
+    info_module = types.ModuleType("spacy.cli.info")
+
+    def info(*args, **kwargs):
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    info_module.info = info
+    stubs = {"spacy.cli": cli, "spacy.cli.info": info_module}
+    sys.modules.update(stubs)
+    try:
+        import spacy
+    finally:
+        for name, stub in stubs.items():
+            if sys.modules.get(name) is stub:
+                del sys.modules[name]
+        if getattr(sys.modules.get("spacy"), "cli", None) is cli:
+            del sys.modules["spacy"].cli
+    return spacy
+
+
 @lru_cache(maxsize=1)
 def load_domain_words(path: str | None = None) -> Path:
     """Add the domain dictionary to jieba (the segmenter spaCy's zh tokenizer calls); return its path."""
-    import jieba
-
+    jieba = segmenter.import_jieba()
+    segmenter.initialize(jieba)
     dict_path = Path(path) if path else models_dir() / JIEBA_DICT
     if dict_path.exists():
         jieba.setLogLevel(60)
@@ -36,7 +78,7 @@ def load_domain_words(path: str | None = None) -> Path:
 def blank() -> Language:
     """An empty zh pipeline whose tokenizer segments with jieba plus our domain words."""
     load_domain_words()
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    return import_spacy().blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
 def model_path(name: str) -> Path:
@@ -48,7 +90,7 @@ def load_model(path: Path) -> Language:
     load_domain_words()
     if not (path / "config.cfg").exists():
         raise IngestError(f"no trained model at {path}; run `ingest train` first")
-    return spacy.load(path)
+    return import_spacy().load(path)
 
 
 @lru_cache(maxsize=1)
