@@ -1,5 +1,7 @@
 """`ingest parse` of one file stays light: no Prefect or Dask, and a text or HTML report
-pulls in no PDF or OCR library (checked in a fresh interpreter, via sys.modules)."""
+pulls in no PDF or OCR library (checked in a fresh interpreter, via sys.modules). Nor does it
+import what only slows its cold start: spaCy's command line (requests, weasel), pkg_resources
+(via jieba) or Rich (issue #8)."""
 from __future__ import annotations
 
 import json
@@ -20,8 +22,10 @@ with contextlib.redirect_stdout(out):
         pass
 heavy = {"prefect", "dask", "distributed", "pdfplumber", "pdfminer", "onnxruntime",
          "rapidocr_onnxruntime", "pypdfium2"}
+slow_start = {"spacy.cli", "pkg_resources", "rich", "requests", "weasel"}
 print(json.dumps({"record": json.loads(out.getvalue()),
-                  "imported": sorted({m.split(".")[0] for m in sys.modules} & heavy)}))
+                  "imported": sorted({m.split(".")[0] for m in sys.modules} & heavy),
+                  "slow_start": sorted(set(sys.modules) & slow_start)}))
 """
 
 
@@ -41,3 +45,4 @@ def test_parse_of_one_file_imports_no_prefect_dask_pdf_or_ocr(tmp_path, name):
     result = probe(path)
     assert result["record"]["meta"]["agency"] == "柳营县林业局"
     assert result["imported"] == []
+    assert result["slow_start"] == []

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
+from . import LazyConsole
+
+out = LazyConsole()
+err = LazyConsole(stderr=True, soft_wrap=True)
 DB_HELP = "Store URL (sqlite:///path.db, postgresql+psycopg://...) or SQLite path; default output/ingest.db or $INGEST_DB."
 
 
@@ -49,6 +49,8 @@ def emit(rows: list[dict], columns: list[str], title: str, as_json: bool, as_csv
         writer.writeheader()
         writer.writerows(rows)
         return
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -111,6 +113,8 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps([h.to_dict() for h in hits], ensure_ascii=False,
                                         indent=2) + "\n")
             return
+        from rich.table import Table
+
         table = Table(title=f"{len(hits)} hits for {query}")
         for column in ("score", "agency", "year", "where", "snippet"):
             table.add_column(column, overflow="fold")

@@ -8,17 +8,18 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-console = Console(stderr=True)
+from . import LazyConsole
+
+console = LazyConsole(stderr=True)
 corpus = typer.Typer(help="Synthetic reports with gold records, and the sample portal.", no_args_is_help=True)
 
 
-def _progress() -> Progress:
+def _progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console)
+                    console=console.get())
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -71,6 +72,8 @@ def portal_cmd(
     kinds: dict[str, int] = {}
     for doc in manifest["documents"]:
         kinds[f"{doc['kind']}/{doc['format']}"] = kinds.get(f"{doc['kind']}/{doc['format']}", 0) + 1
+    from rich.table import Table
+
     table = Table("item", "count")
     for key, count in sorted(kinds.items()):
         table.add_row(key, str(count))
@@ -118,6 +121,9 @@ def score_cmd(
     summary = score_records(golds, preds, [p.stem for p in paths])
     if json_out:
         json_out.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("metric", "value")
     for key, value in worst_fields(summary):
         table.add_row(key, f"{value:.4f}")

@@ -8,11 +8,11 @@ from typing import Optional
 
 import typer
 import yaml
-from rich.console import Console
-from rich.table import Table
 
-out = Console()
-err = Console(stderr=True)
+from . import LazyConsole
+
+out = LazyConsole()
+err = LazyConsole(stderr=True)
 URL_FIELDS = ("url", "status", "reason", "kind", "http_status", "document_id", "sha256",
               "parent_url", "last_fetched", "last_changed")
 
@@ -56,6 +56,8 @@ def register(app: typer.Typer) -> None:
             for row in rows:
                 print(json.dumps(row, ensure_ascii=False, default=str))
             return
+        from rich.table import Table
+
         table = Table(title=f"{len(rows)} documents and URLs")
         for column in ("url", "status", "reason"):
             table.add_column(column, overflow="fold")

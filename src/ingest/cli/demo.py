@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 
-out = Console()
-err = Console(stderr=True)
+from . import LazyConsole
+
+out = LazyConsole()
+err = LazyConsole(stderr=True)
 
 
 def ensure_portal(portal: Path) -> str:

@@ -4,14 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
-console = Console()
+from . import LazyConsole
+
+console = LazyConsole()
 
 
-def _tally_table(title: str, tally, labels: list[str]) -> Table:
+def _tally_table(title: str, tally, labels: list[str]):
+    from rich.table import Table
+
     table = Table(title=title)
     for col in ("label", "precision", "recall", "F1", "support"):
         table.add_column(col, justify="left" if col == "label" else "right")
@@ -61,7 +62,10 @@ def eval_cmd(
     rows = train.read_examples(data or [PROJECT_ROOT / train.EVAL_FILE])
     extra_files = [] if no_extra else (extra or [p for p in [PROJECT_ROOT / train.EXTRA_FILE] if p.exists()])
     always = train.read_examples(extra_files)
-    with Progress(console=console, transient=True) as progress:
+    from rich.progress import Progress
+    from rich.table import Table
+
+    with Progress(console=console.get(), transient=True) as progress:
         task = progress.add_task(f"{cv}-fold cross-validation", total=cv)
         result = train.cross_validate(rows, cv, seed, lambda n: progress.update(task, completed=n),
                                       extra=always)

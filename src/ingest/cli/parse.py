@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-err = Console(stderr=True)
+from . import LazyConsole
+
+err = LazyConsole(stderr=True)
 EXIT_CODES = {"ok": 0, "not_report": 3, "failed": 2, "skipped": 2}
 
 
@@ -97,8 +97,10 @@ def register(app: typer.Typer) -> None:
                     err.print(f"{o.path}: {o.error}", markup=False, highlight=False)
             raise typer.Exit(exit_code_of(outcomes))
         out.mkdir(parents=True, exist_ok=True)
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         progress = Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=err, transient=True, disable=not err.is_terminal)
+                            console=err.get(), transient=True, disable=not err.is_terminal)
         with progress:
             task = progress.add_task("parse", total=len(files))
 

@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-err = Console(stderr=True)
-out = Console()
+from . import LazyConsole
+
+err = LazyConsole(stderr=True)
+out = LazyConsole()
 
 
 def load_flow(module: str, name: str):
@@ -39,7 +38,9 @@ def load_flow(module: str, name: str):
     return getattr(importlib.import_module(f"flows.{module}"), name)
 
 
-def _counts_table(title: str, counts: dict, extra: dict) -> Table:
+def _counts_table(title: str, counts: dict, extra: dict):
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("", style="bold")
     table.add_column("count", justify="right")
@@ -48,7 +49,9 @@ def _counts_table(title: str, counts: dict, extra: dict) -> Table:
     return table
 
 
-def _problems_table(problems: list[dict], key: str) -> Table:
+def _problems_table(problems: list[dict], key: str):
+    from rich.table import Table
+
     table = Table(title=f"Not stored as reports ({len(problems)})", show_lines=False)
     for column in (key, "status", "reason"):
         table.add_column(column, overflow="fold")
@@ -81,10 +84,12 @@ def run_crawl(start_urls: list[str], config: Path | None, db: str | None, jobs: 
     if not sources:
         err.print("nothing to crawl: no --start-url and no sources in the config")
         raise typer.Exit(2)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
                         TextColumn("fetched {task.fields[fetched]}  parsing {task.fields[parsing]}"
                                    "  done {task.completed:.0f}"), TimeElapsedColumn(),
-                        console=err, transient=True)
+                        console=err.get(), transient=True)
     crawls = []
     with open_store(db) as store, Ingestor(store, jobs) as ingestor, progress:
         for source in sources:
