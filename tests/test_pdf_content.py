@@ -90,3 +90,17 @@ def test_a_table_inside_a_form_xobject_is_found_where_it_is_shown():
         (0, 0, "申请数量"), (0, 1, "15"), (1, 0, "办结数量"), (1, 1, "14")]
     table = items.tables[0]
     assert (round(table.x0), round(table.top)) == (100, round(A4[1] - 600 - 60))
+
+
+def _rule(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
+    return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top,
+            "bottom": bottom, "doctop": top, "width": x1 - x0, "height": bottom - top}
+
+
+def test_a_fragment_printed_without_its_top_rule_still_makes_cells():
+    from ingest.readers.pdf_page import ruling_edges, table_cells
+
+    fragment = [_rule("v", x, 50, x, 70) for x in (10, 100, 200)] + [_rule("h", 10, 70, 200, 70)]
+    assert table_cells(ruling_edges(fragment)) == [[(10, 50, 100, 70), (100, 50, 200, 70)]]
+    side_bars = [_rule("v", x, 50, x, 70) for x in (10, 200)]  # no rule joins them: no table
+    assert table_cells(ruling_edges(side_bars)) == []

@@ -68,9 +68,12 @@ def rl_table(table: Table, st: dict[str, ParagraphStyle], split_in_row: bool = F
         if cell.rowspan > 1 or cell.colspan > 1:
             commands.append(("SPAN", (cell.col, cell.row),
                              (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
+    # a row printed all blank keeps a text line's height, as in an office suite's export
+    blank = {r for r in range(table.n_rows) if not any(c.text for c in table.cells if c.row == r)}
+    heights = [st["cell"].leading + 3 if r in blank else None for r in range(table.n_rows)]
     # split_in_row lets a page break fall inside a merged cell, as Word's PDF export does
-    return RLTable(data, colWidths=col_widths(table), style=TableStyle(commands), splitByRow=1,
-                   splitInRow=int(split_in_row))
+    return RLTable(data, colWidths=col_widths(table), rowHeights=heights, style=TableStyle(commands),
+                   splitByRow=1, splitInRow=int(split_in_row))
 
 
 def story(spec: ReportSpec, split_in_row: bool | None = None) -> list:

@@ -52,7 +52,46 @@ def ruling_edges(edges: list[Obj]) -> list[Obj]:
     edges = merge_edges(filter_edges(edges, min_length=RULED.edge_min_length_prefilter),
                         snap_x_tolerance=RULED.snap_x_tolerance, snap_y_tolerance=RULED.snap_y_tolerance,
                         join_x_tolerance=RULED.join_x_tolerance, join_y_tolerance=RULED.join_y_tolerance)
-    return filter_edges(edges, min_length=RULED.edge_min_length)
+    return close_open_ends(filter_edges(edges, min_length=RULED.edge_min_length))
+
+
+def close_open_ends(edges: list[Obj], tol: float = 1.0) -> list[Obj]:
+    """Given ruling edges, add the missing top (or bottom) rule of a grid drawn open there.
+
+    A table continued from the previous page often prints its first row without the rule
+    above it (the border belonged to the page before). Vertical rules that start (end) at
+    the same height, with no horizontal rule there but one crossing them all further in,
+    get a horizontal rule across them, so the row they bound becomes cells."""
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
+
+    def ruled(y: float, x0: float, x1: float) -> bool:
+        return any(abs(h["top"] - y) <= RULED.snap_y_tolerance and h["x0"] <= x0 + RULED.join_x_tolerance
+                   and h["x1"] >= x1 - RULED.join_x_tolerance for h in horizontals)
+
+    added = []
+    for end in ("top", "bottom"):
+        for group in _groups(verticals, end, tol):
+            x0, x1 = min(v["x0"] for v in group), max(v["x0"] for v in group)
+            y = group[0][end]
+            inner = (lambda h: y + tol < h["top"] <= max(v["bottom"] for v in group) + tol) \
+                if end == "top" else (lambda h: min(v["top"] for v in group) - tol <= h["top"] < y - tol)
+            if len(group) >= 2 and not ruled(y, x0, x1) and any(
+                    inner(h) and h["x0"] <= x0 + 1 and h["x1"] >= x1 - 1 for h in horizontals):
+                added.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
+                              "doctop": y, "width": x1 - x0, "height": 0.0, "orientation": "h"})
+    return edges + added
+
+
+def _groups(edges: list[Obj], key: str, tol: float) -> list[list[Obj]]:
+    """Edges whose `key` values lie within `tol` of the previous one, grouped."""
+    out: list[list[Obj]] = []
+    for e in sorted(edges, key=lambda e: e[key]):
+        if out and e[key] - out[-1][-1][key] <= tol:
+            out[-1].append(e)
+        else:
+            out.append([e])
+    return out
 
 
 def table_cells(edges: list[Obj]) -> list[list[Box]]:
