@@ -104,3 +104,32 @@ def test_a_fragment_printed_without_its_top_rule_still_makes_cells():
     assert table_cells(ruling_edges(fragment)) == [[(10, 50, 100, 70), (100, 50, 200, 70)]]
     side_bars = [_rule("v", x, 50, x, 70) for x in (10, 200)]  # no rule joins them: no table
     assert table_cells(ruling_edges(side_bars)) == []
+
+
+def test_a_grid_without_left_and_right_borders_keeps_its_outer_columns():
+    from ingest.readers.pdf_page import ruling_edges, table_cells
+
+    rows = [_rule("h", 10, y, 200, y) for y in (50, 70, 90)]
+    dividers = [_rule("v", 100, 50, 100, 90)]
+    cells = table_cells(ruling_edges(rows + dividers))
+    assert cells == [[(10, 50, 100, 70), (100, 50, 200, 70), (10, 70, 100, 90), (100, 70, 200, 90)]]
+
+
+def test_a_table_printed_without_side_borders_reads_whole():
+    _register()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    top = A4[1] - 100
+    rows = [("一、本年新收政府信息公开申请数量", "15"), ("二、上年结转政府信息公开申请数量", "1")]
+    for k in range(len(rows) + 1):
+        c.line(60, top - 24 * k, 400, top - 24 * k)
+    c.line(300, top, 300, top - 24 * len(rows))
+    c.setFont(FONT, 10)
+    for k, (label, value) in enumerate(rows):
+        c.drawString(64, top - 24 * k - 16, label)
+        c.drawString(304, top - 24 * k - 16, value)
+    c.save()
+    (fast, _), = _both(buf.getvalue())
+    items, _ = page_items(fast)
+    assert [[cell.text for cell in row] for row in items.tables[0].table.grid()] == [list(r) for r in rows]
+    assert not items.lines

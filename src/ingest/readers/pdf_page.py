@@ -56,41 +56,54 @@ def ruling_edges(edges: list[Obj]) -> list[Obj]:
 
 
 def close_open_ends(edges: list[Obj], tol: float = 1.0) -> list[Obj]:
-    """Given ruling edges, add the missing top (or bottom) rule of a grid drawn open there.
+    """Given ruling edges, add the border rules a grid leaves out, so its outer cells close.
 
     A table continued from the previous page often prints its first row without the rule
-    above it (the border belonged to the page before). Vertical rules that start (end) at
-    the same height, with no horizontal rule there but one crossing them all further in,
-    get a horizontal rule across them, so the row they bound becomes cells."""
-    verticals = [e for e in edges if e["orientation"] == "v"]
-    horizontals = [e for e in edges if e["orientation"] == "h"]
-
-    def ruled(y: float, x0: float, x1: float) -> bool:
-        return any(abs(h["top"] - y) <= RULED.snap_y_tolerance and h["x0"] <= x0 + RULED.join_x_tolerance
-                   and h["x1"] >= x1 - RULED.join_x_tolerance for h in horizontals)
-
-    added = []
-    for end in ("top", "bottom"):
-        for group in _groups(verticals, end, tol):
-            x0, x1 = min(v["x0"] for v in group), max(v["x0"] for v in group)
-            y = group[0][end]
-            inner = (lambda h: y + tol < h["top"] <= max(v["bottom"] for v in group) + tol) \
-                if end == "top" else (lambda h: min(v["top"] for v in group) - tol <= h["top"] < y - tol)
-            if len(group) >= 2 and not ruled(y, x0, x1) and any(
-                    inner(h) and h["x0"] <= x0 + 1 and h["x1"] >= x1 - 1 for h in horizontals):
-                added.append({"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y,
-                              "doctop": y, "width": x1 - x0, "height": 0.0, "orientation": "h"})
-    return edges + added
+    above it, and many tables print no left and right borders. Rules that stop at the same
+    place (verticals starting at one height, horizontals starting at one x), crossed further
+    in by a rule of the other direction, get a rule across their open ends."""
+    added: dict[tuple, Obj] = {}
+    for along in ("v", "h"):
+        lines = [_axis(e) for e in edges if e["orientation"] == along]
+        closers = [_axis(e) for e in edges if e["orientation"] != along]
+        for side in (0, 1):  # the lines' start (top / left), then their end (bottom / right)
+            for group in _groups(lines, side, tol):
+                at = group[0][1 + side]
+                for pos, lo, hi in closers:
+                    crossed = [ln[0] for ln in group if lo - tol <= ln[0] <= hi + tol
+                               and (at + tol < pos <= ln[2] + tol if side == 0 else ln[1] - tol <= pos < at - tol)]
+                    if len(crossed) >= 2 and not _covered(closers, at, min(crossed), max(crossed)):
+                        rule = _rule("h" if along == "v" else "v", at, min(crossed), max(crossed))
+                        added[(rule["orientation"], rule["x0"], rule["top"], rule["x1"], rule["bottom"])] = rule
+    return edges + list(added.values())
 
 
-def _groups(edges: list[Obj], key: str, tol: float) -> list[list[Obj]]:
-    """Edges whose `key` values lie within `tol` of the previous one, grouped."""
-    out: list[list[Obj]] = []
-    for e in sorted(edges, key=lambda e: e[key]):
-        if out and e[key] - out[-1][-1][key] <= tol:
-            out[-1].append(e)
+def _axis(edge: Obj) -> tuple[float, float, float]:
+    """An edge as (position across it, start along it, end along it)."""
+    if edge["orientation"] == "v":
+        return edge["x0"], edge["top"], edge["bottom"]
+    return edge["top"], edge["x0"], edge["x1"]
+
+
+def _covered(closers: list[tuple[float, float, float]], at: float, lo: float, hi: float) -> bool:
+    return any(abs(pos - at) <= RULED.snap_tolerance and a <= lo + RULED.join_tolerance
+               and b >= hi - RULED.join_tolerance for pos, a, b in closers)
+
+
+def _rule(orientation: str, at: float, lo: float, hi: float) -> Obj:
+    x0, top, x1, bottom = (lo, at, hi, at) if orientation == "h" else (at, lo, at, hi)
+    return {"object_type": "line", "orientation": orientation, "x0": x0, "x1": x1, "top": top,
+            "bottom": bottom, "doctop": top, "width": x1 - x0, "height": bottom - top}
+
+
+def _groups(lines: list[tuple[float, float, float]], side: int, tol: float) -> list[list[tuple]]:
+    """Lines whose start (side 0) or end (side 1) lies within `tol` of the previous one's."""
+    out: list[list[tuple]] = []
+    for line in sorted(lines, key=lambda ln: ln[1 + side]):
+        if out and line[1 + side] - out[-1][-1][1 + side] <= tol:
+            out[-1].append(line)
         else:
-            out.append([e])
+            out.append([line])
     return out
 
 
