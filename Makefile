@@ -13,6 +13,7 @@ $(BIN)/ingest: pyproject.toml
 
 setup: $(BIN)/ingest
 	./scripts/system-deps.sh
+	$(BIN)/python -m compileall -q src  # bytecode ahead (PYTHONDONTWRITEBYTECODE may be set): faster cold starts
 
 ## the main job on the embedded defaults: crawl the sample portal into output/ingest.db
 demo: setup
