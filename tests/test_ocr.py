@@ -96,3 +96,32 @@ def test_stripped_tounicode_parses_to_the_same_text_as_the_original(offline):
     layout = read_pdf(broken, SETTINGS)
     assert layout.ocr_pages == [1]
     assert content(layout) == content(read_pdf(original, SETTINGS))
+
+
+def sideways(pdf: bytes, turns: int) -> bytes:
+    """The scan of `pdf` with every page image turned `turns` quarter turns (counter-clockwise)."""
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    src, buf = pdfium.PdfDocument(pdf), io.BytesIO()
+    out = canvas.Canvas(buf)
+    for page in src:
+        image = Image.fromarray(np.rot90(np.asarray(page.render(scale=200 / 72).to_pil().convert("L")), turns))
+        w, h = image.size[0] * 72 / 200, image.size[1] * 72 / 200
+        out.setPageSize((w, h))
+        out.drawImage(ImageReader(image), 0, 0, w, h)
+        out.showPage()
+    out.save()
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("turns", [1, 3])
+def test_a_page_scanned_on_its_side_is_read_upright(offline, turns):
+    original = small_report()
+    layout = read_pdf(sideways(original, turns), SETTINGS)
+    assert layout.ocr_pages == [1]
+    assert content(layout) == content(read_pdf(original, SETTINGS))

@@ -1,7 +1,7 @@
 """OCR of image-only or unreadable PDF pages with rapidocr-onnxruntime.
 
 The page is rendered with pypdfium2 at `settings.ocr.dpi` (scaled down to stay under the
-image-pixel limit), ruled tables are found in the image first, the ruling lines are blanked,
+image-pixel limit) and turned upright if it was scanned on its side, ruled tables are found in the image first, the ruling lines are blanked,
 the whole page is recognised once, and each text box goes into the table cell that holds
 it or into a text line. Coordinates are returned in PDF points so the rest of the reader
 treats OCR pages like text-layer pages. The Chinese models ship inside the rapidocr wheel;
@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import LimitExceeded
 from ..settings import Settings
 from .ocr_grid import Grid, find_grids
+from .ocr_orient import upright
 from .pdf_items import PageItems, Segment, group_lines, join_wrapped
 from .pdf_tables import table_item
 
@@ -156,16 +157,17 @@ def ocr_page(pdfium_page, number: int, settings: Settings) -> PageItems:
     import cv2
 
     image, scale = render(pdfium_page, settings.ocr.dpi, settings.limits.max_image_pixels)
+    image = upright(engine(), image)  # a page scanned on its side is turned first
+    width, height = image.shape[1] / scale, image.shape[0] / scale
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     grids, mask = find_grids(gray, int(round(scale * 72)))
     image[mask > 0] = 255
     segments = recognise(image, scale)
     tables, used = [], set()
     for grid in grids:
-        item, taken = _fill(grid, segments, image, scale, pdfium_page.get_size()[0])
+        item, taken = _fill(grid, segments, image, scale, width)
         if item.table.n_cols >= 2 and item.table.n_rows >= 2:
             tables.append(item)
             used |= taken
     lines = group_lines([s for s in segments if id(s) not in used])
-    width, height = pdfium_page.get_size()
     return PageItems(number, width, height, lines=lines, tables=tables, ocr=True)
