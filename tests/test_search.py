@@ -144,3 +144,47 @@ def test_long_sections_are_indexed_as_passages(store, record_factory, save_recor
     assert len(hit.text) <= CHUNK_CHARS
     assert "".join(chunks(text)) == text
     assert all(len(c) <= CHUNK_CHARS for c in chunks("无标点" * 2000))
+
+
+@pytest.fixture
+def small_window(monkeypatch):
+    """Rank windows of one unit (so a window is `limit` units)."""
+    from ingest.search import query
+
+    monkeypatch.setattr(query, "RANK_WINDOW", 1)
+    monkeypatch.setattr(query, "PG_RANK_WINDOW", 1)
+
+
+def test_a_common_query_is_ranked_over_its_newest_matches(filled, small_window):
+    # the window is the two newest units mentioning 培训: the last report's
+    assert {h.agency for h in search(filled, "培训", limit=2)} == {"某县人民政府"}
+    # a filter that leaves the window without hits: ranked over every match instead
+    hits = search(filled, "培训", Filters(agency="石龙区"), limit=2)
+    assert len(hits) == 2 and {h.agency for h in hits} == {"石龙区科学技术局"}
+
+
+def test_a_window_of_near_misses_falls_back_to_every_match(store, record_factory, save_record,
+                                                           small_window):
+    save_record(store, record_factory(problems=(("新媒体平台建设滞后", ()),)))
+    save_record(store, record_factory("某县人民政府", problems=(("更新媒介，发展媒体", ()),)))
+    # PostgreSQL's window holds 新媒 and 媒体 apart (the newest unit): no hit there
+    assert [h.text for h in search(store, "新媒体", Filters(kind="statement"), limit=1)] == \
+        ["新媒体平台建设滞后"]
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_pg_window_by_scan_and_by_index_agree(filled, monkeypatch):
+    from sqlalchemy import text
+
+    from ingest.search import query
+
+    with filled.session() as session:
+        every = session.scalars(text("SELECT id FROM search_docs WHERE "
+                                     "tsv @@ to_tsquery('simple', '培训') ORDER BY id DESC")).all()
+        assert len(every) > 3
+        for sample, probe in ((0, 100), (0, 1), (10**6, 1)):  # scan; scan comes up short; GIN
+            monkeypatch.setattr(query, "PG_SAMPLE", sample)
+            monkeypatch.setattr(query, "PG_PROBE", probe)
+            assert sorted(query._pg_window(session, "'培训'", 3), reverse=True) == every[:3]
+            assert sorted(query._pg_window(session, "'培训'", 100), reverse=True) == every

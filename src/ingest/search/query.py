@@ -2,16 +2,18 @@
 
 The query is segmented like the index (see `segment.query_terms`): parts of up to four CJK
 characters match verbatim, so every hit of such a query contains it. SQLite ranks with FTS5's
-bm25() over the newest RANK_WINDOW matches of a very common query (to bound latency),
-PostgreSQL with ts_rank_cd() over the tsvector. Snippets are cut from, and
-highlight, the original text.
+bm25(), PostgreSQL with ts_rank_cd() over the tsvector; to bound latency, both rank a common
+query over its newest matches only (RANK_WINDOW, PG_RANK_WINDOW), and every match when a
+filter leaves that window with too few hits. Snippets are cut from, and highlight, the
+original text.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Select, and_, column, func, literal_column, select, table, text
+from sqlalchemy import (ARRAY, Integer, Select, and_, any_, bindparam, column, func,
+                        literal_column, select, table, text)
 
 from ..errors import InvalidInput
 from ..store.models import Document, SearchDoc, StatementTheme
@@ -53,9 +55,13 @@ def _fts5_phrase(phrase: Phrase) -> str:
     return '"' + " ".join(phrase.tokens) + '"' + ("*" if phrase.prefix else "")
 
 
-def _ts_phrase(phrase: Phrase) -> str:
-    return "(" + " <-> ".join(f"'{t}'" + (":*" if phrase.prefix else "")
-                              for t in phrase.tokens) + ")"
+def _ts_phrase(phrase: Phrase, adjacent: str = " <-> ") -> str:
+    return "(" + adjacent.join(f"'{t}'" + (":*" if phrase.prefix else "")
+                               for t in phrase.tokens) + ")"
+
+
+def _ts_loose(phrase: Phrase) -> str:
+    return _ts_phrase(phrase, " & ")
 
 
 def _expression(terms: QueryTerms, phrase, and_op: str, or_op: str) -> str:
@@ -71,12 +77,15 @@ def fts5_match(terms: QueryTerms) -> str:
     return _expression(terms, _fts5_phrase, "AND", "OR")
 
 
-def tsquery(terms: QueryTerms) -> str:
-    """The same expression as a PostgreSQL tsquery string."""
-    return _expression(terms, _ts_phrase, "&", "|")
+def tsquery(terms: QueryTerms, loose: bool = False) -> str:
+    """The same expression as a PostgreSQL tsquery string; `loose`: phrases as plain ANDs
+    (a superset the GIN index answers without reading a single tsvector)."""
+    return _expression(terms, _ts_loose if loose else _ts_phrase, "&", "|")
 
 
 RANK_WINDOW = 2000  # SQLite: a query matching more units is ranked over its newest ones
+PG_RANK_WINDOW = 1000  # the same on PostgreSQL, where ranking a unit costs more
+PG_SAMPLE, PG_PROBE = 256, 16  # PostgreSQL: "common" = matches >= 1/PG_PROBE of the newest units
 
 
 def search(store, query: str, filters: Filters = Filters(), limit: int = 20) -> list[Hit]:
@@ -86,7 +95,7 @@ def search(store, query: str, filters: Filters = Filters(), limit: int = 20) -> 
         raise InvalidInput(f"nothing to search for in {query!r}")
     with store.session() as session:
         if store.dialect != "sqlite":
-            rows = session.execute(_pg_ranked(terms, filters, limit)).all()
+            rows = _pg_search(session, terms, filters, limit)
         else:
             rows = _sqlite_search(session, terms, filters, limit)
     return [_hit(row, terms) for row in rows]
@@ -130,20 +139,67 @@ def _sqlite_ranked(match: str, filters: Filters, limit: int, floor: int) -> Sele
     return _filtered(stmt, filters)
 
 
-def _pg_ranked(terms: QueryTerms, filters: Filters, limit: int) -> Select:
+PG_NEWEST = text(  # ids of the first :window matches among the newest :scan units
+    "SELECT ARRAY(SELECT id FROM (SELECT id, tsv FROM search_docs ORDER BY id DESC LIMIT :scan)"
+    " newest WHERE tsv @@ to_tsquery('simple', :loose) LIMIT :window)")
+PG_MATCHES = text(  # ids of the newest :window matches, through the GIN index (MATERIALIZED:
+    # never a backward primary-key scan that hopes to meet :window matches soon)
+    "WITH matches AS MATERIALIZED (SELECT id FROM search_docs"
+    " WHERE tsv @@ to_tsquery('simple', :loose))"
+    " SELECT ARRAY(SELECT id FROM matches ORDER BY id DESC LIMIT :window)")
+
+
+def _pg_search(session, terms: QueryTerms, filters: Filters, limit: int) -> list:
+    """ts_rank_cd over the newest PG_RANK_WINDOW matches (see `_pg_window`), or over every
+    match when the window was cut and yields fewer than `limit` hits (because of a filter,
+    or because the loose query the window is made of matches a phrase's words apart)."""
+    window = max(limit, PG_RANK_WINDOW)
+    ids = _pg_window(session, tsquery(terms, loose=True), window)
+    rows = session.execute(_pg_ranked(terms, filters, limit, ids)).all()
+    if len(ids) == window and len(rows) < limit:
+        rows = session.execute(_pg_ranked(terms, filters, limit)).all()
+    return rows
+
+
+def _pg_window(session, loose: str, window: int) -> list[int]:
+    """Ids of the newest `window` units matching the loose query (all, if fewer match).
+
+    How common the query is among the newest PG_SAMPLE units decides how: a common query's
+    window is read backwards along the primary key, which stops at `window` matches (or
+    gives up after PG_PROBE * window units); a rarer one's comes from the GIN index, which
+    visits every match, but there are few. (The GIN index alone visits all 49,000 units
+    that say 公开 out of 69,000, and for a phrase it rechecks, so reads, every matching
+    tsvector: why a window found that way measured slower than ranking without one.)
+    Phrases are loose ANDs here so that neither way evaluates one."""
+    def newest(scan: int) -> list[int]:
+        return session.scalar(PG_NEWEST, {"loose": loose, "scan": scan, "window": window})
+
+    ids = newest(PG_PROBE * window) if len(newest(PG_SAMPLE)) * PG_PROBE >= PG_SAMPLE else []
+    if len(ids) < window:
+        ids = session.scalar(PG_MATCHES, {"loose": loose, "window": window})
+    return ids
+
+
+def _pg_ranked(terms: QueryTerms, filters: Filters, limit: int,
+               ids: list[int] | None = None) -> Select:
     """ts_rank_cd over the tsvector, divided by 1 + log(length) like bm25's length norm;
     ranked in a subquery (joined to documents only to filter), then the top rows joined.
 
-    (A window of the newest matches, as on SQLite, measured slower here: the GIN bitmap
-    scan plus a second pass cost more than ranking every match.)"""
+    Over every match (found with the GIN index), or only over the units `ids` (looked up by
+    primary key: OFFSET 0 keeps the planner from pushing `tsv @@ query` into that lookup,
+    which would make it read every match through the GIN index again)."""
     query = func.to_tsquery("simple", tsquery(terms))
-    tsv = literal_column("search_docs.tsv")
-    score = func.ts_rank_cd(tsv, query, 1).label("score")
     units = SearchDoc.__table__
     if filters.year is not None or filters.agency:
         units = units.join(Document, Document.id == SearchDoc.document_id)
-    top = _filtered(select(SearchDoc.id, score).select_from(units).where(tsv.op("@@")(query)),
-                    filters).order_by(score.desc(), SearchDoc.id).limit(limit).subquery()
+    inner = _filtered(select(SearchDoc.id, literal_column("search_docs.tsv").label("tsv"))
+                      .select_from(units), filters)
+    if ids is not None:
+        inner = inner.where(SearchDoc.id == any_(bindparam("ids", ids, ARRAY(Integer)))).offset(0)
+    inner = inner.subquery()
+    score = func.ts_rank_cd(inner.c.tsv, query, 1).label("score")
+    top = (select(inner.c.id, score).where(inner.c.tsv.op("@@")(query))
+           .order_by(score.desc(), inner.c.id).limit(limit).subquery())
     return (select(*HIT_COLUMNS, top.c.score)
             .select_from(top.join(SearchDoc, SearchDoc.id == top.c.id)
                          .join(Document, Document.id == SearchDoc.document_id))
