@@ -9,12 +9,9 @@ into words by jieba and each word is matched that way.
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-from ..settings import models_dir
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 WORD = re.compile(r"\w", re.UNICODE)
@@ -22,15 +19,13 @@ WORD = re.compile(r"\w", re.UNICODE)
 
 @lru_cache(maxsize=1)
 def tokenizer():
-    """jieba's default tokenizer, initialised once, with the domain dictionary if present."""
-    import jieba
+    """jieba's default tokenizer with the domain dictionary: the very one the statements
+    stage segments with (loaded once per process, whichever stage asks first)."""
+    from ..statements.nlp import load_domain_words
+    from ..statements.segmenter import import_jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    user_dict = models_dir() / "jieba_dict.txt"
-    if user_dict.is_file():
-        jieba.load_userdict(str(user_dict))
-    return jieba.dt
+    load_domain_words()
+    return import_jieba().dt
 
 
 def cjk_grams(run: str) -> list[str]:
