@@ -1,6 +1,6 @@
 """`make bench`: the whole benchmark in one run, written to benchmarks/RESULTS.md.
 
-    python -m benchmarks.run [--n 60] [--scans 2] [--jobs-n 200] [--seed 0] [--pages 100] [--keep DIR]
+    python -m benchmarks.run [--n 60] [--scans 2] [--jobs-n 1000] [--seed 0] [--pages 100] [--keep DIR]
 
 Generates a corpus (all formats, a few scans) into a temp folder, then measures on those
 same files: per-stage time and throughput (`benchmarks.cases stages`), the pdfplumber
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, default=60, help="generated reports (pdf/html/docx/txt)")
     parser.add_argument("--scans", type=int, default=2, help="scanned PDFs in addition (OCR)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--jobs-n", type=int, default=200,
+    parser.add_argument("--jobs-n", type=int, default=1000,
                         help="reports generated for the --jobs 1 vs 2 CLI runs (0: the corpus)")
     parser.add_argument("--pages", type=int, default=100, help="pages of the long PDF")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")

@@ -33,9 +33,19 @@ def load_flow(module: str, name: str):
         raise typer.Exit(2)
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
+    if not os.environ.get("PREFECT_API_URL"):
+        quiet_temporary_server()
     import importlib
 
     return getattr(importlib.import_module(f"flows.{module}"), name)
+
+
+def quiet_temporary_server() -> None:
+    """The temporary Prefect server (a child process) is stopped while its event recorder may
+    still be flushing task-run events (UI history only, not our store), and it logs each
+    cancelled write with a traceback: keep its log to critical messages unless the user set
+    a level. A real Prefect server (PREFECT_API_URL) keeps its own logging."""
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
 
 
 def _counts_table(title: str, counts: dict, extra: dict):
