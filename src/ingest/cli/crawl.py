@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
         spec = schedule_spec(PROJECT_ROOT)
         server = local_server(port)
         try:
-            _serve(spec, load_flow("nightly", "nightly"), config, db, jobs)
+            _serve(spec, load_flow("nightly", "nightly", temporary_server=False), config, db, jobs)
         finally:
             if server is not None:
                 server.terminate()

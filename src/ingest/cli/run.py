@@ -22,8 +22,10 @@ err = LazyConsole(stderr=True)
 out = LazyConsole()
 
 
-def load_flow(module: str, name: str):
-    """A flow object from the repository's flows/ folder (Prefect imported only here)."""
+def load_flow(module: str, name: str, temporary_server: bool = True):
+    """A flow object from the repository's flows/ folder (Prefect imported only here).
+    `temporary_server`: the flow will run on the temporary server Prefect starts for this
+    process (unless PREFECT_API_URL names one)."""
     from ..settings import PROJECT_ROOT
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -33,7 +35,7 @@ def load_flow(module: str, name: str):
         raise typer.Exit(2)
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
-    if not os.environ.get("PREFECT_API_URL"):
+    if temporary_server and not os.environ.get("PREFECT_API_URL"):
         quiet_temporary_server()
     import importlib
 
