@@ -1,11 +1,15 @@
-"""Readers for HTML, DOCX and text: the same report reads the same in every format."""
+"""Readers for HTML, DOCX, legacy .doc and text: the same report reads the same in every format."""
+import subprocess
+
 import pytest
 from docx import Document
 
+from ingest.ingest import parse_document
 from ingest.pipeline import parse_bytes
-from ingest.readers import sniff
+from ingest.readers import DOC, office, sniff
 from ingest.readers.docx import read_docx
 from ingest.readers.html import read_html
+from ingest.readers.office import soffice
 from ingest.settings import Settings
 
 from reports import as_docx, as_html, as_text, report_lines
@@ -69,3 +73,33 @@ def test_sniff_by_bytes_not_name():
     assert sniff(as_html(report_lines()), "x.pdf") == "text/html"
     assert sniff(as_docx(report_lines()), "x.bin").endswith("wordprocessingml.document")
     assert sniff(bytes(range(256)) * 4, "x.txt") == "application/octet-stream"
+
+
+needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed (scripts/system-deps.sh)")
+
+
+@needs_soffice
+def test_a_legacy_word_file_reads_like_its_docx(tmp_path):
+    docx = as_docx(report_lines())
+    (tmp_path / "report.docx").write_bytes(docx)
+    subprocess.run([soffice(), f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(tmp_path / "report.docx")],
+                   check=True, capture_output=True, timeout=120)
+    data = (tmp_path / "report.doc").read_bytes()
+    assert sniff(data, "report.doc") == DOC
+    legacy, modern = parse_bytes(data, "report.doc"), parse_bytes(docx, "report.docx")
+    assert legacy.source.media_type == DOC
+    assert legacy.meta == modern.meta and legacy.tables == modern.tables
+    assert [(s.id, s.text) for s in legacy.sections] == [(s.id, s.text) for s in modern.sections]
+
+
+@needs_soffice
+def test_a_broken_legacy_file_fails_with_a_one_line_reason():
+    parsed = parse_document("old.doc", data=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2040)
+    assert parsed.status == "failed" and parsed.reason == "corrupt .doc file: LibreOffice could not convert it"
+
+
+def test_without_libreoffice_a_legacy_file_is_skipped_with_the_reason(monkeypatch):
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    parsed = parse_document("old.wps", data=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2040)
+    assert parsed.status == "skipped" and "needs LibreOffice" in parsed.reason

@@ -22,12 +22,13 @@ from typing import Callable, Iterable
 
 from . import PARSER_VERSION
 
-# media types recognised but without a reader: recorded as skipped, with this reason
+# media types read through LibreOffice (readers/office.py): without it on the machine they
+# are recorded as skipped, with this reason
 LEGACY_TYPES = {
-    "application/msword": "legacy Word 97-2003 (.doc) file: no maintained Python reader; "
-                          "needs a PDF or DOCX copy",
-    "application/vnd.ms-works": "WPS/Works binary file: no maintained Python reader; "
-                                "needs a PDF or DOCX copy",
+    "application/msword": "legacy Word 97-2003 (.doc) file: needs LibreOffice (soffice) to "
+                          "convert it, not installed here",
+    "application/vnd.ms-works": "WPS/Works binary file: needs LibreOffice (soffice) to "
+                                "convert it, not installed here",
 }
 
 
@@ -127,8 +128,9 @@ def parse_document(uri: str, data: bytes | None = None, path: str | None = None)
 
 def _has_reader(media_type: str) -> bool:
     from .readers import READERS
+    from .readers.office import soffice
 
-    return media_type in READERS
+    return media_type in READERS and (media_type not in LEGACY_TYPES or soffice() is not None)
 
 
 def _worker_init() -> None:

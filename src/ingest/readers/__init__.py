@@ -30,6 +30,8 @@ READERS: dict[str, str] = {
     HTML: "ingest.readers.html:read_html",
     DOCX: "ingest.readers.docx:read_docx",
     TEXT: "ingest.readers.text:read_text",
+    DOC: "ingest.readers.office:read_legacy",   # through LibreOffice, when installed
+    WPS: "ingest.readers.office:read_legacy",
 }
 
 Reader = Callable[[bytes, Settings], Layout]
