@@ -234,3 +234,33 @@ def with_image(pixels: tuple[int, int]) -> bytes:
     c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def outlined(pdf: bytes, dpi: int = 200) -> bytes:
+    """Every page redrawn as filled vector outlines of its ink (no text, no images): what a
+    "convert text to curves" export gives."""
+    import cv2
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(pdf)
+    buf = io.BytesIO()
+    out = canvas.Canvas(buf)
+    f = 72 / dpi
+    for page in src:
+        w, h = page.get_size()
+        gray = np.asarray(page.render(scale=dpi / 72).to_pil().convert("L"))
+        contours, _ = cv2.findContours((gray < 128).astype(np.uint8), cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+        out.setPageSize((w, h))
+        path = out.beginPath()
+        for contour in contours:
+            points = [(float(x) * f, h - float(y) * f) for x, y in contour[:, 0, :]]
+            path.moveTo(*points[0])
+            for point in points[1:]:
+                path.lineTo(*point)
+            path.close()
+        out.drawPath(path, stroke=0, fill=1, fillMode=0)  # even-odd: holes stay open
+        out.showPage()
+    out.save()
+    src.close()
+    return buf.getvalue()

@@ -14,7 +14,7 @@ from ingest.readers.ocr_grid import find_grids
 from ingest.readers.pdf import read_pdf
 from ingest.readers.pdf_tables import grid_from_boxes
 from ingest.settings import Settings
-from pdfmaker import Writer, grid_cells, scanned, strip_tounicode
+from pdfmaker import Writer, grid_cells, outlined, scanned, strip_tounicode
 
 SETTINGS = Settings()
 TABLE = [["信息内容", "本年处理决定数量", None], [None, "行政许可", "行政处罚"], ["第二十条第（五）项", "492", "17"]]
@@ -125,3 +125,19 @@ def test_a_page_scanned_on_its_side_is_read_upright(offline, turns):
     layout = read_pdf(sideways(original, turns), SETTINGS)
     assert layout.ocr_pages == [1]
     assert content(layout) == content(read_pdf(original, SETTINGS))
+
+
+def test_text_drawn_as_outlines_is_read_by_ocr(offline):
+    import pypdfium2 as pdfium
+
+    from ingest.readers.pdf_content import pdfium_content
+
+    original = small_report()
+    curves = outlined(original, dpi=400)
+    drawn = pdfium_content(pdfium.PdfDocument(curves)[0], 1)
+    assert not drawn.chars and not drawn.images and drawn.path_points >= SETTINGS.ocr.min_outline_points
+    layout = read_pdf(curves, SETTINGS)
+    assert layout.ocr_pages == [1]
+    text = "".join(item for item in content(layout) if isinstance(item, str))
+    assert "主动公开政府信息情况" in text and "全年主动公开信息2050条,政策解读281篇。" in text
+    assert content(layout)[-1] == content(read_pdf(original, SETTINGS))[-1]  # the table, cell by cell

@@ -62,6 +62,8 @@ class OcrSettings(_Strict):
     enabled: bool = True
     dpi: int = 200
     min_chars_per_page: int = 20  # a page with fewer text-layer chars is treated as an image
+    min_outline_points: int = 3000  # ... or, with no image, as text drawn as outlines if its
+    #                                 paths have this many points
 
 
 class Settings(_Strict):

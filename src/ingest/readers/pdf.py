@@ -96,9 +96,11 @@ def check_images(content: PageContent, settings: Settings) -> None:
 
 
 def needs_ocr(raw: str, content: PageContent, settings: Settings) -> bool:
-    """An image page: (almost) no text-layer characters, and at least one image."""
+    """A page of pictures: (almost) no text-layer characters, and an image or text drawn
+    as outlines (many path points)."""
     chars = len(re.sub(r"\s+", "", raw))
-    return chars < settings.ocr.min_chars_per_page and bool(content.images)
+    return chars < settings.ocr.min_chars_per_page and (
+        bool(content.images) or content.path_points >= settings.ocr.min_outline_points)
 
 
 def read_page(number: int, page, plumber: PlumberPages, settings: Settings) -> PageItems:

@@ -23,6 +23,7 @@ class PageContent:
     chars: list[Obj] = field(default_factory=list)
     edges: list[Obj] = field(default_factory=list)
     images: list[tuple[int, int]] = field(default_factory=list)  # pixel sizes
+    path_points: int = 0  # points of every path drawn (text turned into outlines has many)
 
     @property
     def raw_text(self) -> str:
@@ -34,8 +35,9 @@ class PageContent:
 def plumber_content(page, number: int) -> PageContent:
     """The page as pdfplumber (pdfminer) reads it."""
     images = [tuple(int(v) for v in im.get("srcsize", (0, 0))) for im in page.images]
+    points = 2 * len(page.lines) + 4 * len(page.rects) + sum(len(c["pts"]) for c in page.curves)
     return PageContent(number, float(page.width), float(page.height), chars=list(page.chars),
-                       edges=list(page.edges), images=images)
+                       edges=list(page.edges), images=images, path_points=points)
 
 
 # ---- pypdfium2 ----
@@ -150,12 +152,13 @@ def pdfium_content(page, number: int) -> PageContent:
 
     left, bottom, right, top = page.get_cropbox()
     origin = (left, top)  # PDF user space -> top-left origin within the crop box
-    edges, images = [], []
+    edges, images, path_points = [], [], 0
     for raw_obj, kind, matrix in _walk(page):
         if kind == c.FPDF_PAGEOBJ_PATH:
             for points in _subpaths(raw_obj, matrix):
+                path_points += len(points)
                 edges += [e for p0, p1 in zip(points, points[1:]) if (e := _edge(p0, p1, origin))]
         elif kind == c.FPDF_PAGEOBJ_IMAGE:
             images.append(_image_size(raw_obj))
     return PageContent(number, right - left, top - bottom, chars=_chars(page, origin),
-                       edges=edges, images=images)
+                       edges=edges, images=images, path_points=path_points)
