@@ -133,3 +133,33 @@ def test_a_table_printed_without_side_borders_reads_whole():
     items, _ = page_items(fast)
     assert [[cell.text for cell in row] for row in items.tables[0].table.grid()] == [list(r) for r in rows]
     assert not items.lines
+
+
+class _Watermarked(Writer):
+    """Every page carries a diagonal pale stamp and a horizontal pale line, as portals add."""
+
+    def _start_page(self) -> None:
+        super()._start_page()
+        c = self.c
+        c.saveState()
+        c.setFillColorRGB(0.85, 0.85, 0.85)
+        c.setFont(FONT, 40)
+        c.drawString(80, 150, "内部资料")
+        c.translate(150, 300)
+        c.rotate(40)
+        c.drawString(0, 0, "某某市人民政府办公室")
+        c.restoreState()
+
+
+def test_watermarks_are_not_text():
+    w = _Watermarked()
+    w.heading("一、总体情况")
+    w.paragraph("2024年共发布政策解读281篇，全年共主动公开信息2050条。")
+    w.table(grid_cells([["信息内容", "本年制发件数"], ["规章", "3"]]), [200, 100])
+    for fast, reference in _both(w.bytes()):
+        seen = _seen(page_items(fast)[0])
+        assert seen == _seen(page_items(reference)[0])
+        lines, tables = seen
+        assert lines == ["一、总体情况", "2024年共发布政策解读281篇，全年共主动公开信息2050条。"]
+        assert tables == [[(0, 0, 1, 1, "信息内容"), (0, 1, 1, 1, "本年制发件数"), (1, 0, 1, 1, "规章"),
+                           (1, 1, 1, 1, "3")]]

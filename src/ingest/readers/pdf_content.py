@@ -10,6 +10,7 @@ unreadable.
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass, field
 
 Obj = dict  # a pdfplumber-style char or edge
@@ -30,13 +31,36 @@ class PageContent:
         return "".join(c["text"] for c in self.chars)
 
 
+def _lightness(r: float, g: float, b: float, alpha: float = 1.0) -> float:
+    """How close a fill comes to the white page: 0 black, 1 white or fully transparent."""
+    return 1 - alpha * (1 - (0.299 * r + 0.587 * g + 0.114 * b))
+
+
 # ---- pdfplumber ----
+
+def _plumber_char(char: Obj) -> Obj:
+    """A pdfplumber char with the angle and lightness the pdfium chars carry."""
+    a, b = char.get("matrix", (1, 0))[:2]
+    color = char.get("non_stroking_color")
+    values = tuple(color) if isinstance(color, (list, tuple)) else (color,) if color is not None else ()
+    if len(values) == 1 and isinstance(values[0], (int, float)):
+        lightness = float(values[0])
+    elif len(values) == 3 and all(isinstance(v, (int, float)) for v in values):
+        lightness = _lightness(*values)
+    elif len(values) == 4 and all(isinstance(v, (int, float)) for v in values):
+        c, m, y, k = values
+        lightness = _lightness((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    else:  # no colour, or a pattern
+        lightness = 0.0
+    return {**char, "angle": math.degrees(math.atan2(b, a)) % 360, "lightness": lightness}
+
 
 def plumber_content(page, number: int) -> PageContent:
     """The page as pdfplumber (pdfminer) reads it."""
     images = [tuple(int(v) for v in im.get("srcsize", (0, 0))) for im in page.images]
     points = 2 * len(page.lines) + 4 * len(page.rects) + sum(len(c["pts"]) for c in page.curves)
-    return PageContent(number, float(page.width), float(page.height), chars=list(page.chars),
+    return PageContent(number, float(page.width), float(page.height),
+                       chars=[_plumber_char(c) for c in page.chars],
                        edges=list(page.edges), images=images, path_points=points)
 
 
@@ -51,6 +75,7 @@ def _chars(page, origin: tuple[float, float]) -> list[Obj]:
 
     textpage = page.get_textpage()
     raw, rect, out = textpage.raw, c.FS_RECTF(), []
+    rgba = [ctypes.c_uint() for _ in range(4)]
     left0, top0 = origin
     try:
         for i in range(textpage.count_chars()):
@@ -61,10 +86,14 @@ def _chars(page, origin: tuple[float, float]) -> list[Obj]:
             size = round(c.FPDFText_GetFontSize(raw, i), 3)
             low = round(top0 - rect.bottom, 3)
             x0, x1 = round(rect.left - left0, 3), round(rect.right - left0, 3)
+            angle = math.degrees(c.FPDFText_GetCharAngle(raw, i)) % 360
+            lightness = (_lightness(*(v.value / 255 for v in rgba))
+                         if c.FPDFText_GetFillColor(raw, i, *rgba) else 0.0)
             # pdfminer's box: one font size tall, standing on the descender line
             out.append({"object_type": "char", "text": text, "x0": x0, "x1": x1, "top": low - size,
                         "bottom": low, "doctop": low - size, "width": x1 - x0, "height": size,
-                        "size": size, "upright": c.FPDFText_GetCharAngle(raw, i) == 0})
+                        "size": size, "upright": angle < 0.5 or angle > 359.5, "angle": angle,
+                        "lightness": lightness})
     finally:
         textpage.close()
     return out

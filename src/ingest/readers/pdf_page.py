@@ -178,9 +178,22 @@ def has_doubled_chars(chars: list[dict], tolerance: float = 1.0) -> bool:
     return False
 
 
+DIAGONAL = 5.0  # degrees off the page's axes beyond which a character is a slanted stamp
+FAINT = 0.8  # lightness (0 black .. 1 white) above which a character is a pale watermark
+
+
+def legible(chars: list[Obj]) -> list[Obj]:
+    """Given a page's characters, return those printed as text: not slanted across the page
+    (a diagonal watermark or stamp) and not pale (a light-grey or see-through watermark)."""
+    def text(c: Obj) -> bool:
+        off_axis = c.get("angle", 0.0) % 90
+        return min(off_axis, 90 - off_axis) <= DIAGONAL and c.get("lightness", 0.0) <= FAINT
+    return [c for c in chars if text(c)]
+
+
 def page_items(content: PageContent) -> tuple[PageItems, str]:
     """The page's tables and non-table lines, plus its raw text for the broken-layer test."""
-    chars = content.chars
+    chars = legible(content.chars)
     if has_doubled_chars(chars):
         chars = dedupe_chars(chars, extra_attrs=("size",))
     tables = ruled_tables(content, chars)
