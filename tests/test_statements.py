@@ -76,6 +76,25 @@ def test_problem_then_fix_in_one_item_is_two_statements():
     assert [t for t, _ in got] == ["problem", "improvement"]
 
 
+def test_a_fix_without_a_cue_word_still_splits_from_its_problem():
+    got = typed("1.个别科室对政府信息公开工作重视程度不够，主动公开意识有待增强。建立问题整改跟踪机制，确保问题整改到位。")
+    assert got == [("problem", "个别科室对政府信息公开工作重视程度不够，主动公开意识有待增强"),
+                   ("improvement", "建立问题整改跟踪机制，确保问题整改到位")]
+
+
+def test_a_lead_in_closing_the_last_item_turns_the_next_items_into_fixes():
+    got = typed("工作中存在的问题：1、部分事项只公开结果；2、公开渠道较为单一。针对上述问题，我乡将采取以下措施。\n"
+                "（一）提高思想认识，把政府信息公开纳入重要议事日程。\n（二）用通俗易懂的语言解读政策。")
+    assert [t for t, _ in got] == ["problem", "problem", "other", "improvement", "improvement"]
+    assert got[2][1] == "针对上述问题，我乡将采取以下措施"
+
+
+def test_a_lead_in_speaks_for_the_paragraph_of_items_after_it_not_the_next_one():
+    got = typed("本局政府信息公开工作还存在以下问题。公开信息格式不够规范。网站信息安全防护能力有待加强。\n"
+                "进一步充实公开内容，重点加大办事服务类信息的公开力度。全面清理规范性文件，及时标注有效性并集中公开。")
+    assert [t for t, _ in got] == ["other", "problem", "problem", "improvement", "improvement"]
+
+
 @pytest.mark.parametrize("text,kind", [
     ("信息发布不够及时，部分栏目更新滞后", "problem"),
     ("工作人员业务水平有待进一步提高", "problem"),

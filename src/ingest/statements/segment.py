@@ -152,7 +152,19 @@ def _item(state: _State, text: str) -> Candidate:
 
 
 def _items(state: _State, items: list[str]) -> list[Candidate]:
-    return [_item(state, i) for i in items if not is_noise(i)]
+    """One candidate per item; a framing sentence that closes an item (…将采取以下措施。)
+    is a candidate of its own and announces the kind of the items after it."""
+    out: list[Candidate] = []
+    for item in items:
+        if is_noise(item):
+            continue
+        sents = sentences(item)
+        if len(sents) > 1 and is_framing(sents[-1]):
+            out.append(_item(state, clean("".join(sents[:-1]))))
+            out.extend(_free(state, sents[-1]))
+        else:
+            out.append(_item(state, item))
+    return out
 
 
 def _free(state: _State, text: str) -> list[Candidate]:
@@ -252,8 +264,18 @@ def segment_section(section: Section) -> list[Candidate]:
             state.context = None if kind == "mixed" else kind
             state.hint, state.active = None, True
             continue
+        before = len(out)
         out.extend(_run(state, line))
+        if _hint_spent(out[before:]):
+            state.hint = None
     return out
+
+
+def _hint_spent(line: list[Candidate]) -> bool:
+    """A lead-in's hint is used up by the first paragraph that holds several statements under
+    it (that paragraph is the list it announced), unless the paragraph ends in a new lead-in;
+    one-statement paragraphs (a list laid out a line per item) keep it."""
+    return len(line) > 1 and line[-1].hint is not None and not is_framing(line[-1].sentences[-1])
 
 
 def segment(sections: list[Section]) -> list[Candidate]:
