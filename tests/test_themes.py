@@ -17,9 +17,16 @@ from ingest import themes
     ("建立长效机制，落实责任到人", "institutional_mechanism"),
     ("少数科室对公开工作重视不够，主动公开意识不强", "awareness_attention"),
     ("拓宽公开渠道，用好政务新媒体", "platform_channels"),
+    ("街道网站内容偏少，信息上网也比较慢", "timeliness_update"),
+    ("文件一出台就上网，做到又快又准", "timeliness_update"),
 ])
 def test_cues_find_the_theme(text, theme):
     assert theme in themes.cue_themes(text)
+
+
+def test_a_message_reaching_few_is_not_about_the_public_knowing_the_system():
+    assert "publicity_outreach" not in themes.cue_themes("平台不够活跃，传播面不大")
+    assert "publicity_outreach" in themes.cue_themes("群众对依申请公开渠道知晓率不高")
 
 
 def test_cues_find_nothing_in_neutral_text():
