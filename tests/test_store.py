@@ -199,3 +199,43 @@ def test_migrations_downgrade_and_upgrade(db_url):
     engine.dispose()
     with open_store(db_url) as store:
         assert store.documents() == [] and store.urls() == []
+
+
+def at(record, uri: str):
+    """The record as parsed from `uri`."""
+    record.source.uri = uri
+    return record
+
+
+def test_one_report_published_twice_on_a_portal_counts_once(store, record_factory, save_record):
+    article = at(record_factory(salt="article page"), "https://gov.example.cn/ndbg/t1.html")
+    attachment = at(record_factory(salt="pdf attachment"), "https://gov.example.cn/files/t1.pdf")
+    kept = save_record(store, article)
+    copy = save_record(store, attachment)
+    docs = {d["id"]: d for d in store.documents()}
+    assert docs[kept]["status"] == "ok"
+    assert docs[copy]["status"] == "duplicate"
+    assert docs[copy]["reason"] == "same report as https://gov.example.cn/ndbg/t1.html (石龙区科学技术局 2024)"
+    assert store.document_status(copy) == ("duplicate", docs[copy]["reason"])
+    assert len(list(store.records())) == 1 and count(store, StatementRow) == 3
+    assert store.is_parsed(attachment.source.sha256, "1")  # not parsed again next run
+    other_portal = at(record_factory(salt="another portal"), "https://other.example.cn/a.pdf")
+    assert store.document_status(save_record(store, other_portal))[0] == "ok"
+    local = at(record_factory(salt="a local file"), "/data/reports/a.pdf")
+    assert store.document_status(save_record(store, local))[0] == "ok"
+
+
+def test_the_copy_with_more_of_the_report_is_the_one_kept(store, record_factory, save_record):
+    thin = at(record_factory(salt="article quoting the report", problems=()), "https://gov.example.cn/ndbg/t1.html")
+    full = at(record_factory(salt="the pdf with every statement"), "https://gov.example.cn/files/t1.pdf")
+    first = save_record(store, thin)
+    second = save_record(store, full)
+    assert store.document_status(second) == ("ok", None)
+    assert store.document_status(first) == (
+        "duplicate", "same report as https://gov.example.cn/files/t1.pdf (石龙区科学技术局 2024)")
+    assert list(store.records()) == [full.to_json_dict()]
+    with store.session() as session:  # the copy left nothing in the tables or the index
+        assert session.scalar(select(func.count()).select_from(SearchDoc)
+                              .where(SearchDoc.document_id == first)) == 0
+        assert session.scalar(select(func.count()).select_from(StatementRow)
+                              .where(StatementRow.document_id == first)) == 0

@@ -195,8 +195,10 @@ class Ingestor:
         doc_id = self.store.save_document(uri=uri, sha256=sha256, media_type=parsed.media_type,
                                           status=parsed.status, reason=parsed.reason,
                                           record=record, parser_version=PARSER_VERSION)
-        return Outcome(uri, sha256, parsed.status, parsed.reason, doc_id, parsed.media_type,
-                       parsed=True)
+        status, reason = parsed.status, parsed.reason
+        if record is not None:  # the store may find the same report already in (same_report)
+            status, reason = self.store.document_status(doc_id)
+        return Outcome(uri, sha256, status, reason, doc_id, parsed.media_type, parsed=True)
 
     def add_source(self, uri: str, sha256: str) -> int:
         """Record `uri` as another place the already stored bytes `sha256` were seen."""

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..record import Record
 from ..search.index import index_document, unindex_document
+from . import same_report
 from .db import WRITE_OPTION
 from .models import (DOCUMENT_STATUSES, CheckRow, Document, DocumentSource, SectionRow,
                      StatementRow, StatementTheme, TableCell, Url, utcnow)
 
-PARSED_STATUSES = ("ok", "not_report")
+PARSED_STATUSES = ("ok", "not_report", "duplicate")  # a duplicate: these bytes, or this report, are in
 DOCUMENT_COLUMNS = ("id", "uri", "sha256", "media_type", "status", "reason", "parser_version",
                     "title", "agency", "year", "template", "report_date", "created_at",
                     "updated_at")
@@ -68,6 +69,8 @@ class Store:
                 session.flush()
             else:
                 _delete_children(session, doc.id)
+            if status == "ok" and record is not None:
+                status, reason, record = _one_copy_per_report(session, doc.id, record)
             _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
                            record=record, parser_version=parser_version)
             _add_source(session, doc.id, uri)
@@ -91,6 +94,13 @@ class Store:
             query = query.where(Document.status == status)
         with self.session() as session:
             return [dict(row._mapping) for row in session.execute(query)]
+
+    def document_status(self, document_id: int) -> tuple[str, str | None]:
+        """(status, reason) of a stored document."""
+        with self.session() as session:
+            row = session.execute(select(Document.status, Document.reason)
+                                  .where(Document.id == document_id)).one()
+        return row.status, row.reason
 
     def document_sources(self, document_id: int) -> list[str]:
         """Every URI the bytes of a document were seen at, first first."""
@@ -148,6 +158,22 @@ class Store:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+
+def _one_copy_per_report(session: Session, doc_id: int, record: Record):
+    """(status, reason, record) to store for a parsed report: `ok`, or `duplicate` when the
+    same report is already stored from this portal with at least as much in it (a stored
+    copy with less in it becomes the duplicate instead; see `same_report`)."""
+    other = same_report.stored_copy(session, record, exclude=doc_id)
+    if other is None:
+        return "ok", None, record
+    if same_report.completeness(record) <= same_report.completeness(other.record or {}):
+        return "duplicate", same_report.reason(other), None
+    _delete_children(session, other.id)
+    other.status, other.record = "duplicate", None
+    other.reason = f"same report as {record.source.uri} ({record.meta.agency} {record.meta.year})"
+    other.updated_at = utcnow()
+    return "ok", None, record
 
 
 def _unchanged(doc: Document, parser_version: str) -> bool:
