@@ -119,8 +119,8 @@ def sideways(pdf: bytes, turns: int) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("turns", [1, 3])
-def test_a_page_scanned_on_its_side_is_read_upright(offline, turns):
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_a_page_scanned_on_its_side_or_upside_down_is_read_upright(offline, turns):
     original = small_report()
     layout = read_pdf(sideways(original, turns), SETTINGS)
     assert layout.ocr_pages == [1]

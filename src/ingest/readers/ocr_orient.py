@@ -2,7 +2,8 @@
 
 Printed lines are much wider than high, so when the detector, run on a small copy of the
 page, finds mostly tall boxes, the page was scanned on its side. Which quarter turn puts it
-upright is decided by the recogniser's confidence on the longest lines read both ways.
+upright is decided by the recogniser's confidence on the longest lines read both ways; a
+page with wide boxes is turned half round only if its lines read clearly better that way.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ PROBE_SIDE = 1280  # longest side of the copy the detector looks at
 TALL = 1.5  # a box this many times higher than wide is a line standing on its end
 MIN_BOXES = 4  # fewer text boxes than this: leave the page as it is
 PROBE_LINES = 6  # lines read in each candidate orientation
+HALF_TURN_MARGIN = 0.1  # how much surer the recogniser must be of a page read upside down
 
 
 def _sizes(boxes) -> list[tuple[float, float]]:
@@ -33,8 +35,18 @@ def _confidence(eng, image: np.ndarray) -> float:
     return float(np.mean([score for _, score, *_ in results])) if results else 0.0
 
 
+def _upside_down(eng, image: np.ndarray, boxes) -> bool:
+    """Whether the longest lines read clearly better turned half round (a page fed upside
+    down): the same crops, read both ways, no second detection."""
+    longest = sorted(boxes, key=lambda q: -_sizes([q])[0][0])[:PROBE_LINES]
+    crops = eng.get_crop_img_list(image, np.asarray(longest))
+    upright = [score for _, score, *_ in eng.text_rec(crops)[0]]
+    turned = [score for _, score, *_ in eng.text_rec([np.ascontiguousarray(np.rot90(c, 2)) for c in crops])[0]]
+    return bool(upright) and float(np.mean(turned)) > float(np.mean(upright)) + HALF_TURN_MARGIN
+
+
 def quarter_turns(eng, image: np.ndarray) -> int:
-    """How many quarter turns counter-clockwise (np.rot90) put the page upright: 0, 1 or 3."""
+    """How many quarter turns counter-clockwise (np.rot90) put the page upright: 0-3."""
     import cv2
 
     f = min(1.0, PROBE_SIDE / max(image.shape[:2]))
@@ -44,7 +56,7 @@ def quarter_turns(eng, image: np.ndarray) -> int:
         return 0
     sizes = _sizes(boxes)
     if sum(h > TALL * w for w, h in sizes) <= len(sizes) / 2:
-        return 0
+        return 2 if _upside_down(eng, small, boxes) else 0
     return max((1, 3), key=lambda k: _confidence(eng, np.ascontiguousarray(np.rot90(small, k))))
 
 
