@@ -54,6 +54,29 @@ def test_html_rowspan_colspan():
     assert grid[1][3].text == "2"
 
 
+def test_docx_content_inside_content_controls_is_read():
+    import io
+
+    from docx.oxml import OxmlElement
+
+    doc = Document()
+    doc.add_paragraph("一、总体情况")
+    inner = doc.add_paragraph("全年主动公开信息2050条。")
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "规章", "3"
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    sdt.append(content)
+    inner._p.addprevious(sdt)
+    content.append(inner._p)  # the paragraph and the table now live in a content control
+    content.append(table._tbl)
+    buf = io.BytesIO()
+    doc.save(buf)
+    blocks = read_docx(buf.getvalue(), Settings()).blocks
+    assert [b.text for b in blocks if b.kind != "table"] == ["一、总体情况", "全年主动公开信息2050条。"]
+    (grid,) = [b.table.grid() for b in blocks if b.kind == "table"]
+    assert [c.text for c in grid[0]] == ["规章", "3"]
+
+
 def test_docx_merged_cells_become_spans():
     doc = Document()
     t = doc.add_table(rows=3, cols=3)

@@ -25,15 +25,28 @@ def read_docx(data: bytes, settings: Settings) -> Layout:
     except Exception as exc:  # lxml errors inside a damaged package
         raise InvalidInput(f"corrupt DOCX: {type(exc).__name__}") from None
     blocks: list[Block] = []
-    for child in document.element.body.iterchildren():
+    for child in body_items(document.element.body):
         if child.tag == qn("w:p"):
             block = paragraph_block(child)
             if block.text.strip():
                 blocks.append(block)
-        elif child.tag == qn("w:tbl"):
+        else:
             blocks.append(Block("table", table=read_table(child)))
     title = (document.core_properties.title or "").strip() or None
     return Layout(blocks=blocks, title_hint=title)
+
+
+_WRAPPERS = ("w:sdt", "w:sdtContent", "w:customXml")  # content controls and custom XML
+
+
+def body_items(element):
+    """The paragraphs and tables of the body in order, including those that Word templates
+    wrap in content controls (w:sdt) or custom XML."""
+    for child in element.iterchildren():
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag in tuple(qn(t) for t in _WRAPPERS):
+            yield from body_items(child)
 
 
 def _paragraph_text(p) -> str:
