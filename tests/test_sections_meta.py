@@ -64,6 +64,13 @@ def test_year_first_title_and_signature_fallback():
     assert m.year == 2021 and m.agency == "某某区司法局" and m.report_date == "2022-01-05"
 
 
+def test_titles_with_a_year_in_chinese_numerals_or_ending_in_nianbao():
+    for title, year in (("某某县民政局二〇二三年政府信息公开工作年度报告", 2023),
+                        ("某某县民政局2023年政府信息公开年报", 2023)):
+        doc = _doc(title, "本报告根据《条例》编制。", "一、总体情况", "内容。", "二、主动公开政府信息情况")
+        assert meta.find_title(doc) == (title, "某某县民政局", year)
+
+
 def test_not_a_report():
     doc = _doc("图文解读：某某县2023年政府信息公开工作年度报告", "一图读懂年报要点。")
     assert not sections.is_annual_report(doc)

@@ -12,12 +12,10 @@ from datetime import date
 from .record import Meta
 from .sections import SectionedDoc, title_lines
 
-_TITLE = re.compile(
-    r"(?P<agency>[^，。：:；、“”《》()（）]{2,40}?)(?:关于)?(?P<year>(?:19|20)\d{2})年度?"
-    r"(?P<tail>(?:政府信息公开|政务公开|信息公开)[^，。]{0,12}?报告)")
-_TITLE_YEAR_FIRST = re.compile(
-    r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^，。：:；“”]{2,30}?)"
-    r"(?P<tail>(?:政府信息公开|政务公开|信息公开)[^，。]{0,12}?报告)")
+_YEAR = r"(?P<year>(?:19|20)\d{2}|[一二][〇零○Ｏ一二三四五六七八九]{3})"  # 2023 or 二〇二三
+_TAIL = r"(?P<tail>(?:政府信息公开|政务公开|信息公开)(?:年报|[^，。]{0,12}?报告))"  # …年度报告, …年报
+_TITLE = re.compile(rf"(?P<agency>[^，。：:；、“”《》()（）]{{2,40}}?)(?:关于)?{_YEAR}年度?{_TAIL}")
+_TITLE_YEAR_FIRST = re.compile(rf"{_YEAR}年度?(?P<agency>[^，。：:；“”]{{2,30}}?){_TAIL}")
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 _CN = "〇零○ＯO一二三四五六七八九十"
@@ -61,10 +59,10 @@ def find_title(doc: SectionedDoc) -> tuple[str | None, str | None, int | None]:
             m = _TITLE.search(text, m.start("agency") + m["agency"].rindex("报告") + 2)
         if m:
             agency = m["agency"]
-            return text[m.start("agency"):m.end()], agency, int(m["year"])
+            return text[m.start("agency"):m.end()], agency, cn_to_int(m["year"])
         m = _TITLE_YEAR_FIRST.search(text)
         if m:
-            return text[m.start():m.end()], m["agency"], int(m["year"])
+            return text[m.start():m.end()], m["agency"], cn_to_int(m["year"])
     return None, None, None
 
 
