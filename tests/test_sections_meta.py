@@ -64,11 +64,13 @@ def test_year_first_title_and_signature_fallback():
     assert m.year == 2021 and m.agency == "某某区司法局" and m.report_date == "2022-01-05"
 
 
-def test_titles_with_a_year_in_chinese_numerals_or_ending_in_nianbao():
-    for title, year in (("某某县民政局二〇二三年政府信息公开工作年度报告", 2023),
-                        ("某某县民政局2023年政府信息公开年报", 2023)):
+def test_titles_in_chinese_numerals_ending_in_nianbao_or_with_a_bracketed_agency_part():
+    for title, agency, year in (("某某县民政局二〇二三年政府信息公开工作年度报告", "某某县民政局", 2023),
+                                ("某某县民政局2023年政府信息公开年报", "某某县民政局", 2023),
+                                ("某某市人民政府办公室（市政务公开办）2022年政府信息公开工作年度报告",
+                                 "某某市人民政府办公室（市政务公开办）", 2022)):
         doc = _doc(title, "本报告根据《条例》编制。", "一、总体情况", "内容。", "二、主动公开政府信息情况")
-        assert meta.find_title(doc) == (title, "某某县民政局", year)
+        assert meta.find_title(doc) == (title, agency, year)
 
 
 def test_not_a_report():

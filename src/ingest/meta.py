@@ -14,7 +14,8 @@ from .sections import SectionedDoc, title_lines
 
 _YEAR = r"(?P<year>(?:19|20)\d{2}|[一二][〇零○Ｏ一二三四五六七八九]{3})"  # 2023 or 二〇二三
 _TAIL = r"(?P<tail>(?:政府信息公开|政务公开|信息公开)(?:年报|[^，。]{0,12}?报告))"  # …年度报告, …年报
-_TITLE = re.compile(rf"(?P<agency>[^，。：:；、“”《》()（）]{{2,40}}?)(?:关于)?{_YEAR}年度?{_TAIL}")
+_AGENCY_CHARS = r"(?:[^，。：:；、“”《》()（）]|（[^（）]{1,20}）|\([^()]{1,20}\))"  # 办公室（政务公开办）
+_TITLE = re.compile(rf"(?P<agency>{_AGENCY_CHARS}{{2,40}}?)(?:关于)?{_YEAR}年度?{_TAIL}")
 _TITLE_YEAR_FIRST = re.compile(rf"{_YEAR}年度?(?P<agency>[^，。：:；“”]{{2,30}}?){_TAIL}")
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
