@@ -95,3 +95,10 @@ def test_glued_headings_keep_the_first_sentence_whole():
     for text, (heading, rest) in cases.items():
         h = sections.match_heading(text)
         assert (h.printed, h.rest) == (heading, rest), text
+
+
+def test_problem_chapter_spellings():
+    for heading in ("五、问题与不足", "五、存在的差距和不足", "五、不足与改进", "五、整改措施",
+                    "五、工作中存在的问题和下一步打算", "五、存在问题及整改措施"):
+        doc = _doc("某某县民政局2023年政府信息公开工作年度报告", heading, "栏目更新不及时。")
+        assert [p.id for p in doc.parts] == ["preamble", "problems"], heading
