@@ -141,3 +141,37 @@ def test_text_drawn_as_outlines_is_read_by_ocr(offline):
     text = "".join(item for item in content(layout) if isinstance(item, str))
     assert "主动公开政府信息情况" in text and "全年主动公开信息2050条,政策解读281篇。" in text
     assert content(layout)[-1] == content(read_pdf(original, SETTINGS))[-1]  # the table, cell by cell
+
+
+def test_a_table_pasted_as_a_picture_into_a_text_page_is_read():
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from pdfmaker import FONT, _register
+
+    w = Writer(pagesize=(440, 300))
+    w.table(grid_cells(TABLE), [110, 100, 100], size=10)
+    page = pdfium.PdfDocument(w.bytes())[0].render(scale=200 / 72).to_pil().convert("L")
+    ys, xs = np.nonzero(np.asarray(page) < 128)
+    shot = page.crop((xs.min() - 10, ys.min() - 10, xs.max() + 10, ys.max() + 10))  # the "screenshot"
+    _register()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont(FONT, 14)
+    c.drawString(60, A4[1] - 80, "二、主动公开政府信息情况")
+    c.setFont(FONT, 12)
+    c.drawString(60, A4[1] - 110, "全年主动公开信息2050条，政策解读281篇。")
+    c.drawImage(ImageReader(shot), 60, A4[1] - 250, shot.width * 72 / 200, shot.height * 72 / 200)
+    c.drawString(60, A4[1] - 290, "三、收到和处理政府信息公开申请情况")
+    c.save()
+    layout = read_pdf(buf.getvalue(), SETTINGS)
+    assert layout.ocr_pages == [1]
+    got = content(layout)
+    assert got[0] == "二、主动公开政府信息情况" and got[-1] == "三、收到和处理政府信息公开申请情况"
+    assert got[2] == content(read_pdf(small_report(), SETTINGS))[-1]  # the table, cell by cell
+    off = read_pdf(buf.getvalue(), Settings(ocr={"table_pictures": False}))
+    assert off.ocr_pages == [] and not [b for b in off.blocks if b.kind == "table"]

@@ -19,7 +19,7 @@ from ..errors import LimitExceeded
 from ..settings import Settings
 from .ocr_grid import Grid, find_grids
 from .ocr_orient import upright
-from .pdf_items import PageItems, Segment, group_lines, join_wrapped
+from .pdf_items import PageItems, Segment, TableItem, group_lines, join_wrapped
 from .pdf_tables import table_item
 
 
@@ -48,15 +48,18 @@ def engine():
     return RapidOCR(use_cls=False, print_verbose=False, rec_img_shape=[3, 48, 48], rec_batch_num=8)
 
 
-def render(pdfium_page, dpi: int, max_pixels: int) -> tuple[np.ndarray, float]:
-    """The page as a BGR image and the scale used (pixels per point)."""
+def render(pdfium_page, dpi: int, max_pixels: int, box=None) -> tuple[np.ndarray, float]:
+    """The page (or the part of it in `box`: x0, top, x1, bottom in points) as a BGR image,
+    and the scale used (pixels per point)."""
     width, height = pdfium_page.get_size()
+    x0, top, x1, bottom = box or (0.0, 0.0, width, height)
+    w, h = x1 - x0, bottom - top
     scale = dpi / 72
-    if width * height * scale * scale > max_pixels:
-        scale = (max_pixels / (width * height)) ** 0.5
+    if w * h * scale * scale > max_pixels:
+        scale = (max_pixels / (w * h)) ** 0.5
     if scale * 72 < 50:
-        raise LimitExceeded(f"page of {width:.0f}x{height:.0f} points is too large to render for OCR")
-    bitmap = pdfium_page.render(scale=scale)
+        raise LimitExceeded(f"page of {w:.0f}x{h:.0f} points is too large to render for OCR")
+    bitmap = pdfium_page.render(scale=scale, crop=(x0, height - bottom, width - x1, top))
     return bitmap.to_numpy()[:, :, :3].copy(), scale
 
 
@@ -152,13 +155,11 @@ def _fill(grid: Grid, segments: list[Segment], image: np.ndarray, scale: float, 
     return table_item(boxes, texts, page_width, tol=3.0), used
 
 
-def ocr_page(pdfium_page, number: int, settings: Settings) -> PageItems:
-    """One page read by OCR: its tables (grids rebuilt from rulings) and text lines."""
+def read_image(image: np.ndarray, scale: float, width: float) -> tuple[list[TableItem], list[Segment]]:
+    """Given a page image, return its tables (grids rebuilt from rulings) and the text boxes
+    outside them, in points (`width`: the page's, for the tables' column positions)."""
     import cv2
 
-    image, scale = render(pdfium_page, settings.ocr.dpi, settings.limits.max_image_pixels)
-    image = upright(engine(), image)  # a page scanned on its side is turned first
-    width, height = image.shape[1] / scale, image.shape[0] / scale
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     grids, mask = find_grids(gray, int(round(scale * 72)))
     image[mask > 0] = 255
@@ -169,5 +170,33 @@ def ocr_page(pdfium_page, number: int, settings: Settings) -> PageItems:
         if item.table.n_cols >= 2 and item.table.n_rows >= 2:
             tables.append(item)
             used |= taken
-    lines = group_lines([s for s in segments if id(s) not in used])
+    return tables, [s for s in segments if id(s) not in used]
+
+
+def picture_tables(pdfium_page, boxes: list, settings: Settings) -> list[TableItem]:
+    """Tables pasted into a text page as pictures (screenshots of a spreadsheet), read by
+    OCR of just those parts of the page; a picture without a ruled grid gives nothing."""
+    width, _ = pdfium_page.get_size()
+    out = []
+    for box in boxes:
+        image, scale = render(pdfium_page, settings.ocr.dpi, settings.limits.max_image_pixels, box)
+        tables, _ = read_image(image, scale, width)
+        out += [moved(item, box[0], box[1], width) for item in tables]
+    return out
+
+
+def moved(item: TableItem, dx: float, dy: float, page_width: float) -> TableItem:
+    """A table item found in a part of the page, placed where that part is."""
+    return TableItem(item.table, top=item.top + dy, bottom=item.bottom + dy,
+                     col_edges=[e + dx / page_width for e in item.col_edges],
+                     x0=item.x0 + dx, x1=item.x1 + dx)
+
+
+def ocr_page(pdfium_page, number: int, settings: Settings) -> PageItems:
+    """One page read by OCR: its tables (grids rebuilt from rulings) and text lines."""
+    image, scale = render(pdfium_page, settings.ocr.dpi, settings.limits.max_image_pixels)
+    image = upright(engine(), image)  # a page scanned on its side is turned first
+    width, height = image.shape[1] / scale, image.shape[0] / scale
+    tables, rest = read_image(image, scale, width)
+    lines = group_lines(rest)
     return PageItems(number, width, height, lines=lines, tables=tables, ocr=True)

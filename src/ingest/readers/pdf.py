@@ -18,7 +18,7 @@ from io import BytesIO
 from ..errors import InvalidInput, LimitExceeded
 from ..layout import Layout
 from ..settings import Settings
-from .pdf_content import PageContent, pdfium_content, plumber_content
+from .pdf_content import Box, PageContent, pdfium_content, plumber_content
 from .pdf_flow import remove_furniture, to_blocks
 from .pdf_items import PageItems
 from .pdf_page import broken_text, page_items
@@ -89,7 +89,7 @@ class PlumberPages:
 
 def check_images(content: PageContent, settings: Settings) -> None:
     """Refuse a page holding an image bigger than the pixel limit (decompression bombs)."""
-    for w, h in content.images:
+    for w, h in (picture.pixels for picture in content.images):
         if w * h > settings.limits.max_image_pixels:
             raise LimitExceeded(f"page {content.number}: image of {int(w)}x{int(h)} pixels is over "
                                 f"the limit of {settings.limits.max_image_pixels}")
@@ -103,6 +103,39 @@ def needs_ocr(raw: str, content: PageContent, settings: Settings) -> bool:
         bool(content.images) or content.path_points >= settings.ocr.min_outline_points)
 
 
+def table_pictures(content: PageContent, items: PageItems, settings: Settings) -> list[Box]:
+    """Where a text page shows a picture that may be a pasted table: big enough, no text
+    printed over it, no table already found there (clipped to the page)."""
+    out = []
+    for picture in content.images:
+        x0, top, x1, bottom = (max(0.0, picture.box[0]), max(0.0, picture.box[1]),
+                               min(content.width, picture.box[2]), min(content.height, picture.box[3]))
+        if (x1 - x0) * (bottom - top) < settings.ocr.min_picture_share * content.width * content.height \
+                or x1 - x0 < 0.25 * content.width:
+            continue
+        if any(x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+               for c in content.chars):
+            continue
+        if any(t.x0 < x1 and x0 < t.x1 and t.top < bottom and top < t.bottom for t in items.tables):
+            continue
+        out.append((x0, top, x1, bottom))
+    return out
+
+
+def with_picture_tables(items: PageItems, page, content: PageContent, settings: Settings) -> PageItems:
+    """The text page's items plus the tables OCR finds in its table-like pictures."""
+    if not (settings.ocr.enabled and settings.ocr.table_pictures) or page.get_rotation():
+        return items
+    boxes = table_pictures(content, items, settings)
+    if boxes:
+        from .ocr import picture_tables
+
+        found = picture_tables(page, boxes, settings)
+        items.tables += found
+        items.ocr = items.ocr or bool(found)
+    return items
+
+
 def read_page(number: int, page, plumber: PlumberPages, settings: Settings) -> PageItems:
     """One page by the best route: pdfium's text layer, else pdfminer's, else OCR."""
     content = pdfium_content(page, number) if not page.get_rotation() else plumber.content(number)
@@ -113,7 +146,7 @@ def read_page(number: int, page, plumber: PlumberPages, settings: Settings) -> P
         if not broken_text(raw) and raw.strip():
             return items
     elif not needs_ocr(raw, content, settings):
-        return items
+        return with_picture_tables(items, page, content, settings)
     if not settings.ocr.enabled:
         return items
     from .ocr import ocr_page

@@ -1,4 +1,4 @@
-"""A PDF page's raw content: characters, ruling edges and image sizes, in one shape.
+"""A PDF page's raw content: characters, ruling edges and pictures, in one shape.
 
 `pdfium_content` reads it through pypdfium2 (C++, ~10 ms a page) and `plumber_content`
 through pdfplumber (pdfminer, pure Python, ~110 ms a page). Both give characters and edges
@@ -14,6 +14,19 @@ import math
 from dataclasses import dataclass, field
 
 Obj = dict  # a pdfplumber-style char or edge
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image drawn on the page: its size in pixels and where it is shown."""
+
+    pixels: tuple[int, int]
+    box: Box
+
+    @property
+    def area(self) -> float:
+        return max(0.0, self.box[2] - self.box[0]) * max(0.0, self.box[3] - self.box[1])
 
 
 @dataclass
@@ -23,7 +36,7 @@ class PageContent:
     height: float
     chars: list[Obj] = field(default_factory=list)
     edges: list[Obj] = field(default_factory=list)
-    images: list[tuple[int, int]] = field(default_factory=list)  # pixel sizes
+    images: list[Picture] = field(default_factory=list)
     path_points: int = 0  # points of every path drawn (text turned into outlines has many)
 
     @property
@@ -57,7 +70,9 @@ def _plumber_char(char: Obj) -> Obj:
 
 def plumber_content(page, number: int) -> PageContent:
     """The page as pdfplumber (pdfminer) reads it."""
-    images = [tuple(int(v) for v in im.get("srcsize", (0, 0))) for im in page.images]
+    images = [Picture(tuple(int(v) for v in im.get("srcsize", (0, 0))),
+                      (float(im["x0"]), float(im["top"]), float(im["x1"]), float(im["bottom"])))
+              for im in page.images]
     points = 2 * len(page.lines) + 4 * len(page.rects) + sum(len(c["pts"]) for c in page.curves)
     return PageContent(number, float(page.width), float(page.height),
                        chars=[_plumber_char(c) for c in page.chars],
@@ -166,13 +181,14 @@ def _walk(page, form=None, parent=None):
             yield from _walk(page, raw_obj, matrix)
 
 
-def _image_size(raw_obj) -> tuple[int, int]:
+def _picture(raw_obj, matrix, origin: tuple[float, float]) -> Picture:
+    """An image object: its pixel size, and the unit square its matrix maps onto the page."""
     import pypdfium2.raw as c
 
     w, h = ctypes.c_uint(), ctypes.c_uint()
-    if c.FPDFImageObj_GetImagePixelSize(raw_obj, w, h):
-        return int(w.value), int(h.value)
-    return 0, 0
+    pixels = (int(w.value), int(h.value)) if c.FPDFImageObj_GetImagePixelSize(raw_obj, w, h) else (0, 0)
+    left, bottom, right, top = matrix.on_rect(0, 0, 1, 1)
+    return Picture(pixels, (left - origin[0], origin[1] - top, right - origin[0], origin[1] - bottom))
 
 
 def pdfium_content(page, number: int) -> PageContent:
@@ -188,6 +204,6 @@ def pdfium_content(page, number: int) -> PageContent:
                 path_points += len(points)
                 edges += [e for p0, p1 in zip(points, points[1:]) if (e := _edge(p0, p1, origin))]
         elif kind == c.FPDF_PAGEOBJ_IMAGE:
-            images.append(_image_size(raw_obj))
+            images.append(_picture(raw_obj, matrix, origin))
     return PageContent(number, right - left, top - bottom, chars=_chars(page, origin),
                        edges=edges, images=images, path_points=path_points)
