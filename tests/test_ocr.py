@@ -146,18 +146,13 @@ def test_text_drawn_as_outlines_is_read_by_ocr(offline):
 def test_a_table_pasted_as_a_picture_into_a_text_page_is_read():
     import io
 
-    import pypdfium2 as pdfium
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
     from pdfmaker import FONT, _register
 
-    w = Writer(pagesize=(440, 300))
-    w.table(grid_cells(TABLE), [110, 100, 100], size=10)
-    page = pdfium.PdfDocument(w.bytes())[0].render(scale=200 / 72).to_pil().convert("L")
-    ys, xs = np.nonzero(np.asarray(page) < 128)
-    shot = page.crop((xs.min() - 10, ys.min() - 10, xs.max() + 10, ys.max() + 10))  # the "screenshot"
+    shot = table_screenshot()
     _register()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
@@ -175,3 +170,35 @@ def test_a_table_pasted_as_a_picture_into_a_text_page_is_read():
     assert got[2] == content(read_pdf(small_report(), SETTINGS))[-1]  # the table, cell by cell
     off = read_pdf(buf.getvalue(), Settings(ocr={"table_pictures": False}))
     assert off.ocr_pages == [] and not [b for b in off.blocks if b.kind == "table"]
+
+
+def table_screenshot():
+    """A ruled table as a picture, cropped to its ink (what a pasted screenshot looks like)."""
+    import pypdfium2 as pdfium
+
+    w = Writer(pagesize=(440, 300))
+    w.table(grid_cells(TABLE), [110, 100, 100], size=10)
+    page = pdfium.PdfDocument(w.bytes())[0].render(scale=200 / 72).to_pil().convert("L")
+    ys, xs = np.nonzero(np.asarray(page) < 128)
+    return page.crop((xs.min() - 10, ys.min() - 10, xs.max() + 10, ys.max() + 10))
+
+
+def test_a_table_pasted_as_a_picture_into_a_word_file_is_read():
+    import io
+
+    from docx import Document
+    from docx.shared import Inches
+
+    from ingest.readers.docx import read_docx
+
+    png = io.BytesIO()
+    table_screenshot().save(png, format="PNG")
+    doc = Document()
+    doc.add_paragraph("二、主动公开政府信息情况")
+    doc.add_picture(io.BytesIO(png.getvalue()), width=Inches(4.4))
+    doc.add_paragraph("三、收到和处理政府信息公开申请情况")
+    out = io.BytesIO()
+    doc.save(out)
+    layout = read_docx(out.getvalue(), SETTINGS)
+    assert content(layout)[1] == content(read_pdf(small_report(), SETTINGS))[-1]
+    assert content(layout)[0] == "二、主动公开政府信息情况" and len(layout.blocks) == 3

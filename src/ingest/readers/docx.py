@@ -30,6 +30,8 @@ def read_docx(data: bytes, settings: Settings) -> Layout:
             block = paragraph_block(child)
             if block.text.strip():
                 blocks.append(block)
+            else:
+                blocks += picture_tables(document, child, settings)
         else:
             blocks.append(Block("table", table=read_table(child)))
     title = (document.core_properties.title or "").strip() or None
@@ -47,6 +49,23 @@ def body_items(element):
             yield child
         elif child.tag in tuple(qn(t) for t in _WRAPPERS):
             yield from body_items(child)
+
+
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+
+
+def picture_tables(document, p, settings: Settings) -> list[Block]:
+    """Tables pasted as pictures into an otherwise empty paragraph, read by OCR."""
+    if not (settings.ocr.enabled and settings.ocr.table_pictures):
+        return []
+    blobs = [document.part.related_parts[rid].blob for blip in p.iter(_BLIP)
+             if (rid := blip.get(_EMBED)) in document.part.related_parts]
+    if not blobs:
+        return []
+    from .ocr import image_tables
+
+    return [Block("table", table=item.table) for blob in blobs for item in image_tables(blob, settings)]
 
 
 def _paragraph_text(p) -> str:

@@ -10,6 +10,7 @@ the engine is loaded once per process, on first use.
 from __future__ import annotations
 
 import ctypes
+import io
 import re
 from functools import lru_cache
 
@@ -183,6 +184,30 @@ def picture_tables(pdfium_page, boxes: list, settings: Settings) -> list[TableIt
         tables, _ = read_image(image, scale, width)
         out += [moved(item, box[0], box[1], width) for item in tables]
     return out
+
+
+TEXT_WIDTH_INCHES = 6.3  # a picture in a Word file is taken to span the page's text width
+
+
+def image_tables(data: bytes, settings: Settings) -> list[TableItem]:
+    """Tables in a picture file embedded in a document (a pasted spreadsheet screenshot):
+    the image's size is checked against the pixel limit before it is decoded."""
+    import cv2
+    from PIL import Image
+
+    try:
+        width_px, height_px = Image.open(io.BytesIO(data)).size
+    except Exception:  # noqa: BLE001 - not an image Pillow knows: nothing to read
+        return []
+    if width_px * height_px > settings.limits.max_image_pixels:
+        raise LimitExceeded(f"image of {width_px}x{height_px} pixels is over the limit "
+                            f"of {settings.limits.max_image_pixels}")
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        return []
+    scale = max(width_px / (TEXT_WIDTH_INCHES * 72), 0.5)  # pixels per point
+    tables, _ = read_image(image, scale, width_px / scale)
+    return tables
 
 
 def moved(item: TableItem, dx: float, dy: float, page_width: float) -> TableItem:
