@@ -102,3 +102,13 @@ def test_problem_chapter_spellings():
                     "五、工作中存在的问题和下一步打算", "五、存在问题及整改措施"):
         doc = _doc("某某县民政局2023年政府信息公开工作年度报告", heading, "栏目更新不及时。")
         assert [p.id for p in doc.parts] == ["preamble", "problems"], heading
+
+
+def test_a_site_name_or_breadcrumb_above_the_title_is_not_part_of_the_agency():
+    for above, title, agency in (
+            ("青禾县人民政府门户网站", "青禾县市场监督管理局2023年政府信息公开工作年度报告", "青禾县市场监督管理局"),
+            ("首页 政务公开", "青禾县市场监督管理局2023年政府信息公开工作年度报告", "青禾县市场监督管理局"),
+            ("青禾县", "市场监督管理局2023年政府信息公开工作年度报告", "青禾县市场监督管理局"),  # a wrapped title
+            ("某某省", "某某市人民政府办公室2023年政府信息公开工作年度报告", "某某省某某市人民政府办公室")):
+        found = meta.find_title(_doc(above, title, "本报告根据《条例》编制。", "一、总体情况", "内容。"))
+        assert found[1] == agency and found[0].endswith(title[-20:]), (above, found)

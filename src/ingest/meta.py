@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from .record import Meta
-from .sections import SectionedDoc, title_lines
+from .sections import SectionedDoc
 
 _YEAR = r"(?P<year>(?:19|20)\d{2}|[一二][〇零○Ｏ一二三四五六七八九]{3})"  # 2023 or 二〇二三
 _TAIL = r"(?P<tail>(?:政府信息公开|政务公开|信息公开)(?:年报|[^，。]{0,12}?报告))"  # …年度报告, …年报
@@ -49,18 +49,41 @@ def parse_date(text: str) -> str | None:
         return None
 
 
+_REGION = re.compile(r"^[\u4e00-\u9fff]{2,15}?(省|自治区|市|州|盟|县|区|旗|镇|乡|街道)")
+_REGION_END = re.compile(r"(省|自治区|市|州|盟|县|区|旗|镇|乡|街道|办事处)$")
+
+
+def _title_sources(doc: SectionedDoc) -> list[list[str]]:
+    """The first lines of the report (the title may wrap), then the document's own title."""
+    def clean(line: str) -> str:
+        line = re.sub(r"\s+", "", line)
+        for noise in _NOISE:
+            line = line.replace(noise, "")
+        return line
+    return [[clean(ln) for ln in doc.parts[0].text().split("\n")[:4]], [clean(doc.layout.title_hint or "")]]
+
+
+def _agency_start(text: str, starts: list[int], a0: int, a1: int) -> int:
+    """Where the agency begins: a line inside the match that starts a full agency name
+    (region + body) drops the lines above it (a site name or breadcrumb before the title),
+    unless they end in a region (a title wrapped after 某某省)."""
+    for b in (b for b in starts if a0 < b < a1):
+        if _REGION.match(text[b:a1]) and not _REGION_END.search(text[a0:b]):
+            a0 = b
+    return a0
+
+
 def find_title(doc: SectionedDoc) -> tuple[str | None, str | None, int | None]:
     """(title, agency, year) from the title lines, or Nones."""
-    for source in (title_lines(doc), doc.layout.title_hint or ""):
-        text = re.sub(r"\s+", "", source)
-        for noise in _NOISE:
-            text = text.replace(noise, "")
+    for lines in _title_sources(doc):
+        text = "".join(lines)
+        starts = [sum(len(ln) for ln in lines[:i]) for i in range(1, len(lines))]
         m = _TITLE.search(text)
         if m and "报告" in m["agency"]:
             m = _TITLE.search(text, m.start("agency") + m["agency"].rindex("报告") + 2)
         if m:
-            agency = m["agency"]
-            return text[m.start("agency"):m.end()], agency, cn_to_int(m["year"])
+            a0 = _agency_start(text, starts, m.start("agency"), m.end("agency"))
+            return text[a0:m.end()], text[a0:m.end("agency")], cn_to_int(m["year"])
         m = _TITLE_YEAR_FIRST.search(text)
         if m:
             return text[m.start():m.end()], m["agency"], cn_to_int(m["year"])
