@@ -19,9 +19,16 @@ from ingest import themes
     ("拓宽公开渠道，用好政务新媒体", "platform_channels"),
     ("街道网站内容偏少，信息上网也比较慢", "timeliness_update"),
     ("文件一出台就上网，做到又快又准", "timeliness_update"),
+    ("信息发布不够全，质量不够高", "content_coverage"),
+    ("发布方式也比较单调", "platform_channels"),
+    ("组织干部专门学习信息公开业务", "staff_capacity"),
 ])
 def test_cues_find_the_theme(text, theme):
     assert theme in themes.cue_themes(text)
+
+
+def test_a_website_s_capability_is_not_its_staff_s():
+    assert "staff_capacity" not in themes.cue_themes("网站信息安全防护能力有待加强")
 
 
 def test_a_message_reaching_few_is_not_about_the_public_knowing_the_system():
