@@ -77,6 +77,13 @@ def test_docx_content_inside_content_controls_is_read():
     assert [c.text for c in grid[0]] == ["规章", "3"]
 
 
+def test_a_docx_that_unzips_past_the_limit_is_refused_before_unzipping():
+    from ingest.errors import LimitExceeded
+
+    with pytest.raises(LimitExceeded, match="DOCX unzips to .* over the limit of 1000"):
+        read_docx(as_docx(report_lines()), Settings(limits={"max_unpacked_bytes": 1000}))
+
+
 def test_docx_merged_cells_become_spans():
     doc = Document()
     t = doc.add_table(rows=3, cols=3)

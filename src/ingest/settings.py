@@ -56,6 +56,7 @@ class Limits(_Strict):
     max_seconds: float = 600.0
     max_memory_mb: int = 3000
     max_image_pixels: int = 40_000_000
+    max_unpacked_bytes: int = 200 * 1024 * 1024  # a DOCX package's members, unzipped
 
 
 class OcrSettings(_Strict):

@@ -12,12 +12,24 @@ from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, LimitExceeded
 from ..layout import Block, Cell, Layout, Table
 from ..settings import Settings
 
 
+def check_unpacked_size(data: bytes, settings: Settings) -> None:
+    """Refuse a package that unzips to more than the limit, before anything is unzipped."""
+    try:
+        total = sum(info.file_size for info in zipfile.ZipFile(BytesIO(data)).infolist())
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput(f"corrupt DOCX: {exc}".splitlines()[0]) from None
+    if total > settings.limits.max_unpacked_bytes:
+        raise LimitExceeded(f"DOCX unzips to {total} bytes, over the limit of "
+                            f"{settings.limits.max_unpacked_bytes}")
+
+
 def read_docx(data: bytes, settings: Settings) -> Layout:
+    check_unpacked_size(data, settings)
     try:
         document = Document(BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
