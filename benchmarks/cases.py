@@ -117,7 +117,7 @@ def plumber_tables(pages_by_file: dict[str, list[int]]) -> dict:
     import pypdfium2 as pdfium
 
     from ingest.readers.pdf_content import pdfium_content
-    from ingest.readers.pdf_page import ruled_tables
+    from ingest.readers.pdf_ruled import ruled_tables
 
     datas = {f: Path(f).read_bytes() for f in pages_by_file}
     t0 = time.perf_counter()
@@ -158,7 +158,8 @@ def pdf_breakdown(files: list[str]) -> dict:
     import pypdfium2 as pdfium
 
     from ingest.readers.pdf_content import pdfium_content
-    from ingest.readers.pdf_page import ruled_tables, text_lines
+    from ingest.readers.pdf_page import text_lines
+    from ingest.readers.pdf_ruled import ruled_tables
 
     spent: dict[str, float] = defaultdict(float)
 

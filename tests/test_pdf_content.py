@@ -98,7 +98,7 @@ def _rule(orientation: str, x0: float, top: float, x1: float, bottom: float) -> 
 
 
 def test_a_fragment_printed_without_its_top_rule_still_makes_cells():
-    from ingest.readers.pdf_page import ruling_edges, table_cells
+    from ingest.readers.pdf_ruled import ruling_edges, table_cells
 
     fragment = [_rule("v", x, 50, x, 70) for x in (10, 100, 200)] + [_rule("h", 10, 70, 200, 70)]
     assert table_cells(ruling_edges(fragment)) == [[(10, 50, 100, 70), (100, 50, 200, 70)]]
@@ -107,7 +107,7 @@ def test_a_fragment_printed_without_its_top_rule_still_makes_cells():
 
 
 def test_a_grid_without_left_and_right_borders_keeps_its_outer_columns():
-    from ingest.readers.pdf_page import ruling_edges, table_cells
+    from ingest.readers.pdf_ruled import ruling_edges, table_cells
 
     rows = [_rule("h", 10, y, 200, y) for y in (50, 70, 90)]
     dividers = [_rule("v", 100, 50, 100, 90)]
