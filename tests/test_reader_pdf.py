@@ -228,6 +228,38 @@ def test_a_row_cut_by_the_page_break_is_mended_and_spans_continue():
     assert {(c.row, c.col): c.rowspan for c in table.cells}[(0, 0)] == 3
 
 
+def _stitched(above_rows, below_rows):
+    from ingest.layout import Table
+    from ingest.readers.pdf_items import TableItem
+    from ingest.readers.pdf_tables import stitch
+
+    edges = [0.1 + 0.2 * k for k in range(len(above_rows[0]) + 1)]
+    top = TableItem(Table(grid_cells(above_rows)), top=500, bottom=780, col_edges=edges)
+    bottom = TableItem(Table(grid_cells(below_rows)), top=70, bottom=120, col_edges=edges)
+    return texts(stitch(top, bottom).table)
+
+
+def test_a_label_cut_by_the_page_break_in_a_row_of_blanks_is_mended():
+    got = _stitched([["三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", "无"],
+                     [None, None, "2.其他法律行政法", ""]],
+                    [["", "", "规禁止公开", ""], [None, None, "3.危及“三安全一稳定”", "无"]])
+    assert [row[2] for row in got] == ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”"]
+
+
+def test_a_new_item_after_the_break_is_not_taken_for_the_rest_of_the_row_above():
+    got = _stitched([["三、本年度办理结果", "（四）无法提供", "1.本机关不掌握相关政府信息", "2"]],
+                    [["", "", "2.没有现成信息需要另行制作", ""], [None, None, "3.补正后申请内容仍不明确", "2"]])
+    assert [row[2] for row in got] == ["1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作",
+                                       "3.补正后申请内容仍不明确"]
+    assert [row[3] for row in got] == ["2", "", "2"]
+
+
+def test_a_header_above_the_break_does_not_fill_a_blank_figure_below_it():
+    got = _stitched([["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"]],
+                    [["行政处罚", "286", "5", ""], ["行政强制", "22", "", "52"]])
+    assert got[1] == ["行政处罚", "286", "5", ""]
+
+
 def test_doubled_characters_are_detected_before_the_costly_dedupe():
     from ingest.readers.pdf_page import has_doubled_chars
 

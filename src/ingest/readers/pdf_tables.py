@@ -7,8 +7,10 @@ a repeated header and mending a row that the page break cut in two.
 """
 from __future__ import annotations
 
+import re
+
 from ..layout import Cell, Table
-from .pdf_items import TableItem, is_number, join_wrapped
+from .pdf_items import TableItem, is_value, join_wrapped
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -94,19 +96,35 @@ def _drop_repeated_header(top: list[list[Cell]], bottom: list[list[Cell]]) -> li
     return bottom[k:]
 
 
+# an enumerated label's start (1. （二） 三、), also when the page break fell inside "（六"
+_ITEM_START = re.compile(r"^\s*(\d+\s*[.、．]|[（(][一二三四五六七八九十\d]+(?:[）)]|$)|[一二三四五六七八九十]+、)")
+
+
 def _is_cut_row(above: list[Cell], first: list[Cell]) -> bool:
-    """The fragment's first row is the rest of the previous page's last row (labels only)."""
-    value_cols = [c for c, cell in enumerate(above) if is_number(cell.text)]
-    return bool(value_cols) and all(not first[c].text for c in value_cols)
+    """The fragment's first row is the rest of the previous page's last row: no label of it
+    starts a new item (1., （二）, 三、), and it has no figure where the row above has one;
+    in a row without figures, its label goes on from an enumerated label above it."""
+    new = [c for c, cell in enumerate(first) if cell.text and not is_value(cell.text)]
+    if any(_ITEM_START.match(first[c].text) for c in new):
+        return False
+    value_cols = [c for c, cell in enumerate(above) if is_value(cell.text)]
+    if value_cols:
+        return all(not first[c].text for c in value_cols)
+    return bool(new) and all(_ITEM_START.match(above[c].text) for c in new) \
+        and not any(is_value(cell.text) for cell in first)
 
 
 def _merge_junction(top: list[list[Cell]], bottom: list[list[Cell]]) -> None:
     """Across the junction, extend the cells above over the empty or cut cells below."""
     above, first = top[-1], bottom[0]
     cut = _is_cut_row(above, first)
+    figures = {c for c in range(len(first)) if any(is_value(row[c].text) for row in bottom)}
     for c in range(len(first)):
         below, over = first[c], above[c]
-        if below is over or not (cut or (not below.text and over.text and not is_number(over.text))):
+        # an empty cell continues a label from above (a merged cell the break cut), never a
+        # header over a column of figures, where empty means a blank figure
+        spans = not below.text and over.text and not is_value(over.text) and c not in figures
+        if below is over or not (cut or spans):
             continue
         if not _same_columns(over, below, top, bottom):
             continue
