@@ -95,6 +95,18 @@ def test_a_lead_in_speaks_for_the_paragraph_of_items_after_it_not_the_next_one()
     assert [t for t, _ in got] == ["other", "problem", "problem", "improvement", "improvement"]
 
 
+def test_wording_tips_a_close_call_of_the_model():
+    from ingest.statements.classify import type_rules, with_wording
+
+    rules = type_rules()
+    close = {"problem": 0.44, "improvement": 0.48, "other": 0.08}
+    judged = with_wording("政务公开专职力量薄弱，信息员对《条例》学习不深入", close, rules)
+    assert max(judged, key=judged.get) == "problem"
+    planned = with_wording("（三）建立问题整改跟踪机制，确保问题整改到位", {"problem": 0.5, "improvement": 0.4}, rules)
+    assert max(planned, key=planned.get) == "improvement"
+    assert with_wording("本年度共受理申请12件", close, rules) == close
+
+
 @pytest.mark.parametrize("text,kind", [
     ("信息发布不够及时，部分栏目更新滞后", "problem"),
     ("工作人员业务水平有待进一步提高", "problem"),

@@ -7,12 +7,13 @@ problem and then its fix becomes two statements.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..settings import load_yaml
 from . import nlp
-from .segment import Candidate, clean, is_framing
+from .segment import Candidate, clean, is_framing, strip_marker
 
 KINDS = ("problem", "improvement")
 
@@ -29,6 +30,23 @@ class Typed:
 @lru_cache(maxsize=1)
 def type_rules() -> dict:
     return dict(load_yaml("statements.yaml").get("type_rules") or {})
+
+
+@lru_cache(maxsize=1)
+def _wording() -> dict[str, re.Pattern]:
+    cues = type_rules().get("wording") or {}
+    return {kind: re.compile("|".join(pats)) for kind, pats in cues.items() if pats}
+
+
+def with_wording(text: str, scores: dict[str, float], rules: dict) -> dict[str, float]:
+    """The model's scores plus `wording_weight` for each kind whose wording the text shows
+    (a fix opens with what will be done: 加强…; a problem judges: 薄弱, 不深入…)."""
+    weight = float(rules.get("wording_weight", 0.0))
+    if not weight:
+        return scores
+    body = clean(strip_marker(text))
+    found = [kind for kind, pattern in _wording().items() if pattern.search(body)]
+    return {**scores, **{kind: scores.get(kind, 0.0) + weight for kind in found}}
 
 
 def best(scores: dict[str, float]) -> str:
@@ -66,7 +84,7 @@ def classify(cands: list[Candidate], rules: dict | None = None) -> list[Typed]:
     rules = type_rules() if rules is None else rules
     multi = [c for c in cands if len(c.sentences) > 1] if rules.get("split_mixed_items") else []
     texts = [c.text for c in cands] + [s for c in multi for s in c.sentences]
-    scores = nlp.type_scores(texts) if texts else []
+    scores = [with_wording(t, sc, rules) for t, sc in zip(texts, nlp.type_scores(texts))] if texts else []
     whole, rest = scores[: len(cands)], iter(scores[len(cands):])
     per_sentence = {id(c): [next(rest) for _ in c.sentences] for c in multi}
     out: list[Typed] = []
