@@ -95,6 +95,12 @@ def test_a_lead_in_speaks_for_the_paragraph_of_items_after_it_not_the_next_one()
     assert [t for t, _ in got] == ["other", "problem", "problem", "improvement", "improvement"]
 
 
+def test_one_item_after_a_framing_colon_lead_in_loses_the_lead_in():
+    got = typed("对照上级要求，我镇政府信息公开工作还存在以下问题：财政预决算信息公开的细化程度不够。"
+                "及时回应社会关切，对网民留言做到限时答复。")
+    assert got == [("problem", "财政预决算信息公开的细化程度不够"), ("improvement", "及时回应社会关切，对网民留言做到限时答复")]
+
+
 def test_wording_tips_a_close_call_of_the_model():
     from ingest.statements.classify import type_rules, with_wording
 

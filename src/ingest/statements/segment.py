@@ -131,7 +131,8 @@ def split_items(text: str) -> tuple[str, list[str]]:
 
 
 def colon_list(text: str) -> tuple[str, list[str], str] | None:
-    """Given text `lead-in：A；B；C。rest`, return (lead-in, [A, B, C], rest), else None."""
+    """Given text `lead-in：A；B；C。rest`, return (lead-in, [A, B, C], rest), else None; a
+    single item A counts when the lead-in is a framing one (…还存在以下问题：A。)."""
     m = re.search(r"[：:]", text)
     if not m or m.start() > rules()["lead_in_max"]:
         return None
@@ -142,8 +143,8 @@ def colon_list(text: str) -> tuple[str, list[str], str] | None:
     run, rest = remainder[: end + 1], remainder[end + 1:]
     parts = [clean(p) for p in re.split(r"[；;]", run)]
     parts = [p for p in parts if p]
-    if len(parts) < 2:
-        return None
+    if len(parts) < 2 and not (parts and hint_kind(lead) and is_framing(lead)):
+        return None  # one item after a colon only when the lead-in announces items (…存在以下问题：)
     return lead, parts, rest
 
 
