@@ -101,6 +101,14 @@ def test_one_item_after_a_framing_colon_lead_in_loses_the_lead_in():
     assert got == [("problem", "财政预决算信息公开的细化程度不够"), ("improvement", "及时回应社会关切，对网民留言做到限时答复")]
 
 
+def test_a_fix_and_a_problem_joined_by_a_semicolon_are_two_statements():
+    got = typed("加强政务新媒体日常管理，提高更新频次；对政务公开工作的日常督查偏少，只在年底考核时集中检查。")
+    assert got == [("improvement", "加强政务新媒体日常管理，提高更新频次"),
+                   ("problem", "对政务公开工作的日常督查偏少，只在年底考核时集中检查")]
+    listed = typed("存在的问题：一是栏目更新偏慢；二是经办人员均为兼职。")  # a ；-list stays one per item
+    assert [t for t, _ in listed] == ["problem", "problem"]
+
+
 def test_wording_tips_a_close_call_of_the_model():
     from ingest.statements.classify import type_rules, with_wording
 

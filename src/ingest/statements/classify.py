@@ -1,9 +1,9 @@
 """Candidate statements -> typed statements (problem / improvement / other).
 
-The shipped textcat model decides by default; the rules in config/statements.yaml
-(`type_rules`) apply only where they measured better: an item under a 问题/改进 sub-heading or
-label takes that type, a free framing sentence is `other`, and an item whose sentences state a
-problem and then its fix becomes two statements.
+The shipped textcat model decides by default, its close calls tipped by wording; the rules in
+config/statements.yaml (`type_rules`) apply only where they measured better: an item under a
+问题/改进 sub-heading or label takes that type, a free framing sentence is `other`, and an item
+whose sentences (or, failing that, ；-clauses) state a problem and its fix is split in two.
 """
 from __future__ import annotations
 
@@ -79,16 +79,48 @@ def split_mixed(cand: Candidate, sent_scores: list[dict[str, float]], rules: dic
             if clean(s)]
 
 
+_CLAUSES = re.compile(r"[^；;]+[；;]?")
+
+
+def clauses(cand: Candidate) -> list[str]:
+    """The candidate's ；-separated clauses, sentence by sentence."""
+    return [c for sent in cand.sentences for c in _CLAUSES.findall(sent) if clean(c)]
+
+
+def split_clauses(cand: Candidate, parts: list[str], part_scores: list[dict[str, float]],
+                  rules: dict) -> list[Typed] | None:
+    """An item whose ；-clauses are a problem and a fix (…偏少；加强…) -> one statement per
+    run of clauses of one kind, when its sentences alone did not tell them apart."""
+    cut = float(rules.get("min_split_confidence", 0.6))
+    kinds = [best(s) if s.get(best(s), 0.0) >= cut else None for s in part_scores]
+    if not ({"problem", "improvement"} <= set(kinds)) or None in kinds:
+        return None
+    runs: list[tuple[str, list[str]]] = []
+    for part, kind in zip(parts, kinds):
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(part)
+        else:
+            runs.append((kind, [part]))
+    return [Typed(cand.section, clean("".join(ps)), kind) for kind, ps in runs if clean("".join(ps))]
+
+
 def classify(cands: list[Candidate], rules: dict | None = None) -> list[Typed]:
     """Given candidates in document order, return typed statements in document order."""
     rules = type_rules() if rules is None else rules
-    multi = [c for c in cands if len(c.sentences) > 1] if rules.get("split_mixed_items") else []
-    texts = [c.text for c in cands] + [s for c in multi for s in c.sentences]
+    split = rules.get("split_mixed_items")
+    multi = [c for c in cands if len(c.sentences) > 1] if split else []
+    listed = {id(c): parts for c in cands if split
+              for parts in [clauses(c)] if len(parts) > len(c.sentences)}
+    texts = ([c.text for c in cands] + [s for c in multi for s in c.sentences]
+             + [p for parts in listed.values() for p in parts])
     scores = [with_wording(t, sc, rules) for t, sc in zip(texts, nlp.type_scores(texts))] if texts else []
     whole, rest = scores[: len(cands)], iter(scores[len(cands):])
     per_sentence = {id(c): [next(rest) for _ in c.sentences] for c in multi}
+    per_clause = {key: [next(rest) for _ in parts] for key, parts in listed.items()}
     out: list[Typed] = []
     for cand, sc in zip(cands, whole):
-        split = split_mixed(cand, per_sentence[id(cand)], rules) if id(cand) in per_sentence else None
-        out.extend(split or [Typed(cand.section, cand.text, decide(cand, sc, rules))])
+        typed = split_mixed(cand, per_sentence[id(cand)], rules) if id(cand) in per_sentence else None
+        if typed is None and id(cand) in per_clause:
+            typed = split_clauses(cand, listed[id(cand)], per_clause[id(cand)], rules)
+        out.extend(typed or [Typed(cand.section, cand.text, decide(cand, sc, rules))])
     return out
