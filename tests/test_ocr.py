@@ -202,3 +202,16 @@ def test_a_table_pasted_as_a_picture_into_a_word_file_is_read():
     layout = read_docx(out.getvalue(), SETTINGS)
     assert content(layout)[1] == content(read_pdf(small_report(), SETTINGS))[-1]
     assert content(layout)[0] == "二、主动公开政府信息情况" and len(layout.blocks) == 3
+
+
+@pytest.mark.parametrize("glyph,mark", [("/", "/"), ("—", "—"), ("-", "—"), ("1", None), ("7", None),
+                                        ("0", None), ("l", None), ("|", None)])
+def test_a_lone_stroke_in_a_cell_is_the_mark_printed_for_none(glyph, mark):
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ingest.readers.ocr import nil_mark
+    from pdfmaker import FONT_PATH
+
+    image = Image.new("RGB", (40, 40), "white")
+    ImageDraw.Draw(image).text((8, 2), glyph, font=ImageFont.truetype(FONT_PATH, 28), fill="black")
+    assert nil_mark(np.asarray(image)[:, :, ::-1].copy()) == mark

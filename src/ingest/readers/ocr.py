@@ -105,7 +105,10 @@ _DIGIT_LOOKALIKES = str.maketrans("OoQDlI|", "0000111")
 
 
 def fix_number(text: str) -> str:
-    """A cell read as digits with look-alike letters ('o' for 0, 'l' for 1) made digits."""
+    """A cell read as digits with look-alike letters ('o' for 0, 'l' for 1) made digits; a
+    lone 一 is the dash printed for none."""
+    if text == "一":
+        return "—"
     if re.fullmatch(r"[\dOoQDlI|.,]+", text) and (re.search(r"\d", text) or len(text) <= 2):
         return text.translate(_DIGIT_LOOKALIKES)
     return text
@@ -138,9 +141,28 @@ def _read_missed(image: np.ndarray, grid: Grid, texts: list[str]) -> None:
     if not todo:
         return
     results = _read_crops([crop for _, crop in todo])
-    for (i, _), (text, score) in zip(todo, results):
+    for (i, crop), (text, score) in zip(todo, results):
         if score >= 0.3:
             texts[i] = text.strip()
+        else:  # the recogniser gives up on a lone stroke: the / or — printed for none
+            texts[i] = nil_mark(crop) or ""
+
+
+def nil_mark(crop: np.ndarray) -> str | None:
+    """A cell whose ink is one straight stroke: a slash leaning right ("/") or a flat dash
+    ("—"), the marks tables print for none; else None."""
+    import cv2
+
+    ink = (crop.min(axis=2) < 128).astype(np.uint8)
+    ys, xs = np.nonzero(ink)
+    if len(ys) < 8 or cv2.connectedComponents(ink)[0] != 2:
+        return None
+    height, width = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+    if height * 3 <= width:
+        return "—"
+    if height >= 1.5 * width and width * 4 >= height and np.corrcoef(xs, ys)[0, 1] < -0.8:
+        return "/"
+    return None
 
 
 def _fill(grid: Grid, segments: list[Segment], image: np.ndarray, scale: float, page_width: float):
