@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -163,3 +165,22 @@ def test_watermarks_are_not_text():
         assert lines == ["一、总体情况", "2024年共发布政策解读281篇，全年共主动公开信息2050条。"]
         assert tables == [[(0, 0, 1, 1, "信息内容"), (0, 1, 1, 1, "本年制发件数"), (1, 0, 1, 1, "规章"),
                            (1, 1, 1, 1, "3")]]
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed (scripts/system-deps.sh)")
+def test_a_title_in_two_fonts_stays_one_line(tmp_path):
+    """A page printed by a browser: the title's CJK and its year's digits come from two fonts
+    whose descents differ by more than the line tolerance at a title's size (as 仿宋 and
+    Times New Roman digits do in Word's PDFs)."""
+    from ingest.readers.pdf import read_pdf
+    from ingest.settings import Settings
+
+    page = tmp_path / "report.html"
+    page.write_text('<html><head><meta charset="utf-8"></head><body>'
+                    '<h1 style="font-size:32pt">青禾县市场监督管理局2023年政府信息公开工作年度报告</h1>'
+                    '<p>本报告根据《中华人民共和国政府信息公开条例》编制。</p></body></html>', encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=True)
+    layout = read_pdf(pdf.read_bytes(), Settings())
+    assert "".join(b.text for b in layout.blocks[:1]) == "青禾县市场监督管理局2023年政府信息公开工作年度报告"

@@ -91,6 +91,7 @@ def _chars(page, origin: tuple[float, float]) -> list[Obj]:
     textpage = page.get_textpage()
     raw, rect, out = textpage.raw, c.FS_RECTF(), []
     rgba = [ctypes.c_uint() for _ in range(4)]
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     left0, top0 = origin
     try:
         for i in range(textpage.count_chars()):
@@ -99,21 +100,28 @@ def _chars(page, origin: tuple[float, float]) -> list[Obj]:
                 continue
             c.FPDFText_GetLooseCharBox(raw, i, rect)
             size = round(c.FPDFText_GetFontSize(raw, i), 3)
-            low = round(top0 - rect.bottom, 3)
             x0, x1 = round(rect.left - left0, 3), round(rect.right - left0, 3)
             angle = math.degrees(c.FPDFText_GetCharAngle(raw, i)) % 360
+            upright = angle < 0.5 or angle > 359.5
+            if upright and c.FPDFText_GetCharOrigin(raw, i, ox, oy):
+                # from the baseline, not the font's own descent: 仿宋 and Times New Roman
+                # digits on one title line then share a line whatever their fonts' metrics
+                low = round(top0 - oy.value + DESCENT * size, 3)
+            else:
+                low = round(top0 - rect.bottom, 3)
             lightness = (_lightness(*(v.value / 255 for v in rgba))
                          if c.FPDFText_GetFillColor(raw, i, *rgba) else 0.0)
-            # pdfminer's box: one font size tall, standing on the descender line
+            # pdfminer's box: one font size tall, standing just below the baseline
             out.append({"object_type": "char", "text": text, "x0": x0, "x1": x1, "top": low - size,
                         "bottom": low, "doctop": low - size, "width": x1 - x0, "height": size,
-                        "size": size, "upright": angle < 0.5 or angle > 359.5, "angle": angle,
+                        "size": size, "upright": upright, "angle": angle,
                         "lightness": lightness})
     finally:
         textpage.close()
     return out
 
 
+DESCENT = 0.14  # of the font size below the baseline: where a character box stands (pdfminer's y0)
 _SKIP = frozenset("\r\n\x00\ufffe\uffff")
 
 
