@@ -73,6 +73,18 @@ def test_a_cache_for_another_source_or_cut_short_is_not_used(tiny, tmp_path):
     assert segmenter.open_prefix_dict(tmp_path / "absent", b"one") is None
 
 
+def test_building_a_cache_removes_the_files_of_other_dictionaries(tiny, tmp_path):
+    jieba, path = tiny
+    stale = tmp_path / "jieba-prefix-0badf00d.v1"
+    stale.write_bytes(b"an old jieba's cache")
+    writing = tmp_path / "jieba-prefix-12345678.v1.tmpabc"  # another process's write
+    writing.write_bytes(b"...")
+    current = tmp_path / "jieba-prefix-12345678.v1"
+    segmenter.build(path, jieba, b"key", current)
+    assert current.exists() and writing.exists() and not stale.exists()
+    assert segmenter.open_prefix_dict(current, b"key") is not None
+
+
 PROBE = """
 import json, sys
 from ingest.statements import nlp

@@ -117,9 +117,18 @@ def build(dict_path: Path, jieba, key: bytes, path: Path, bits: int = BUCKET_BIT
         freq, total = jieba.Tokenizer.gen_pfdict(handle)
     try:
         write(freq, total, key, path, bits)
+        prune(path)
     except OSError as exc:
         log.debug("cannot write %s: %s", path, exc)
     return freq, total
+
+
+def prune(keep: Path) -> None:
+    """Remove the cache files of other jieba dictionaries (an upgraded jieba leaves its old
+    ~10 MB file behind) from `keep`'s folder."""
+    for old in keep.parent.glob("jieba-prefix-*.v*"):
+        if old != keep and not old.name.startswith(keep.name + "."):  # never a write in progress
+            old.unlink(missing_ok=True)
 
 
 def write(freq: dict, total: int, key: bytes, path: Path, bits: int = BUCKET_BITS) -> None:
