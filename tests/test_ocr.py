@@ -215,3 +215,30 @@ def test_a_lone_stroke_in_a_cell_is_the_mark_printed_for_none(glyph, mark):
     image = Image.new("RGB", (40, 40), "white")
     ImageDraw.Draw(image).text((8, 2), glyph, font=ImageFont.truetype(FONT_PATH, 28), fill="black")
     assert nil_mark(np.asarray(image)[:, :, ::-1].copy()) == mark
+
+
+def test_a_scan_stamped_with_a_line_of_text_is_still_read_by_ocr(offline):
+    import io
+
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from pdfmaker import FONT, _register
+
+    original = small_report()
+    page = pdfium.PdfDocument(original)[0]
+    w, h = page.get_size()
+    image = page.render(scale=200 / 72).to_pil().convert("L")
+    _register()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(w, h))
+    c.drawImage(ImageReader(image), 0, 0, w, h)
+    c.setFont(FONT, 6)
+    c.drawString(10, 5, "本文件下载自青禾县人民政府门户网站 下载时间：2024年3月1日 10:20")  # the portal's stamp
+    c.save()
+    layout = read_pdf(buf.getvalue(), SETTINGS)
+    assert layout.ocr_pages == [1]
+    got = content(layout)
+    assert got[0] == "二、主动公开政府信息情况"
+    assert [x for x in got if isinstance(x, list)] == [content(read_pdf(original, SETTINGS))[-1]]

@@ -65,6 +65,7 @@ class OcrSettings(_Strict):
     min_chars_per_page: int = 20  # a page with fewer text-layer chars is treated as an image
     min_outline_points: int = 3000  # ... or, with no image, as text drawn as outlines if its
     #                                 paths have this many points
+    max_stamp_chars: int = 80  # a page-sized picture with fewer text characters is a stamped scan
     table_pictures: bool = True  # OCR pictures on text pages that may be pasted tables
     min_picture_share: float = 0.03  # ... when they cover at least this share of the page
 

@@ -97,10 +97,15 @@ def check_images(content: PageContent, settings: Settings) -> None:
 
 def needs_ocr(raw: str, content: PageContent, settings: Settings) -> bool:
     """A page of pictures: (almost) no text-layer characters, and an image or text drawn
-    as outlines (many path points)."""
+    as outlines (many path points); or a scan a portal stamped with a line of text (a page
+    mostly covered by one picture, with a stamp's worth of characters on it)."""
     chars = len(re.sub(r"\s+", "", raw))
-    return chars < settings.ocr.min_chars_per_page and (
-        bool(content.images) or content.path_points >= settings.ocr.min_outline_points)
+    if chars < settings.ocr.min_chars_per_page and (
+            bool(content.images) or content.path_points >= settings.ocr.min_outline_points):
+        return True
+    page = content.width * content.height
+    return chars < settings.ocr.max_stamp_chars and any(
+        picture.area >= 0.6 * page for picture in content.images)
 
 
 def table_pictures(content: PageContent, items: PageItems, settings: Settings) -> list[Box]:
