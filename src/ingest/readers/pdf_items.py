@@ -110,11 +110,3 @@ def join_wrapped(parts: list[str]) -> str:
 def is_number(text: str) -> bool:
     """A printed table value such as 12, 0, 677.64, 1,200 or -3."""
     return bool(re.fullmatch(r"[-+]?\d[\d,，]*(\.\d+)?%?", unicodedata.normalize("NFKC", text).strip()))
-
-
-NIL_MARKS = frozenset({"无", "—", "——", "-", "--", "/", "／", "－", "0"})  # printed for "none"
-
-
-def is_value(text: str) -> bool:
-    """A figure cell: a number, or a mark printed for none (无, —, /)."""
-    return is_number(text) or text.strip() in NIL_MARKS

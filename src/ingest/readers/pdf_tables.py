@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from ..layout import Cell, Table
-from .pdf_items import TableItem, is_value, join_wrapped
+from ..tables import is_value  # a figure: a number or a mark printed for none (config zero_markers)
+from .pdf_items import TableItem, join_wrapped
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
