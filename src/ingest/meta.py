@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from .record import Meta
-from .sections import SectionedDoc
+from .sections import SectionedDoc, head_lines
 
 _YEAR = r"(?P<year>(?:19|20)\d{2}|[一二][〇零○Ｏ一二三四五六七八九]{3})"  # 2023 or 二〇二三
 _TAIL = r"(?P<tail>(?:政府信息公开|政务公开|信息公开)(?:年报|[^，。]{0,12}?报告))"  # …年度报告, …年报
@@ -56,11 +56,11 @@ _REGION_END = re.compile(r"(省|自治区|市|州|盟|县|区|旗|镇|乡|街道
 def _title_sources(doc: SectionedDoc) -> list[list[str]]:
     """The first lines of the report (the title may wrap), then the document's own title."""
     def clean(line: str) -> str:
-        line = re.sub(r"\s+", "", line)
         for noise in _NOISE:
             line = line.replace(noise, "")
         return line
-    return [[clean(ln) for ln in doc.parts[0].text().split("\n")[:4]], [clean(doc.layout.title_hint or "")]]
+    hint = re.sub(r"\s+", "", doc.layout.title_hint or "")
+    return [[clean(ln) for ln in head_lines(doc)], [clean(hint)]]
 
 
 def _agency_start(text: str, starts: list[int], a0: int, a1: int) -> int:

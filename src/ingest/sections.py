@@ -156,8 +156,13 @@ def _short(block: Block) -> bool:
     return block.kind == "heading" or len(block.text.strip()) <= 20
 
 
+def head_lines(doc: SectionedDoc) -> list[str]:
+    """The report's first four lines, whitespace removed (where its title is)."""
+    return [re.sub(r"\s+", "", ln) for ln in doc.parts[0].text().split("\n")[:4]]
+
+
 def title_lines(doc: SectionedDoc) -> str:
-    return "".join(re.sub(r"\s+", "", ln) for ln in doc.parts[0].text().split("\n")[:4])
+    return "".join(head_lines(doc))
 
 
 def is_annual_report(doc: SectionedDoc) -> bool:
