@@ -192,13 +192,13 @@ class Ingestor:
     def save(self, uri: str, sha256: str, parsed: Parsed) -> Outcome:
         """Store one parse outcome (every status, with its reason); return the Outcome."""
         record = parsed.record if parsed.status == "ok" else None
-        doc_id = self.store.save_document(uri=uri, sha256=sha256, media_type=parsed.media_type,
-                                          status=parsed.status, reason=parsed.reason,
-                                          record=record, parser_version=PARSER_VERSION)
-        status, reason = parsed.status, parsed.reason
-        if record is not None:  # the store may find the same report already in (same_report)
-            status, reason = self.store.document_status(doc_id)
-        return Outcome(uri, sha256, status, reason, doc_id, parsed.media_type, parsed=True)
+        saved = self.store.save(uri=uri, sha256=sha256, media_type=parsed.media_type,
+                                status=parsed.status, reason=parsed.reason, record=record,
+                                parser_version=PARSER_VERSION)
+        # the store may have found the same report already in (store/same_report.py)
+        status, reason = ((saved.status, saved.reason) if record is not None
+                          else (parsed.status, parsed.reason))
+        return Outcome(uri, sha256, status, reason, saved.id, parsed.media_type, parsed=True)
 
     def add_source(self, uri: str, sha256: str) -> int:
         """Record `uri` as another place the already stored bytes `sha256` were seen."""

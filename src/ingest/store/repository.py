@@ -6,6 +6,7 @@ search index in step; the same bytes parsed by the same parser version again are
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,12 @@ DOCUMENT_COLUMNS = ("id", "uri", "sha256", "media_type", "status", "reason", "pa
                     "updated_at")
 URL_COLUMNS = tuple(c.name for c in Url.__table__.columns)
 CHILD_TABLES = (CheckRow, TableCell, StatementRow, SectionRow)
+
+
+class Saved(NamedTuple):
+    id: int
+    status: str
+    reason: str | None
 
 
 class Store:
@@ -46,9 +53,14 @@ class Store:
                 Document.status.in_(PARSED_STATUSES)))
         return found is not None
 
-    def save_document(self, *, uri: str, sha256: str, media_type: str | None, status: str,
-                      reason: str | None, record: Record | None, parser_version: str) -> int:
+    def save_document(self, **fields) -> int:
         """Store one document with all its rows in one transaction; return its id."""
+        return self.save(**fields).id
+
+    def save(self, *, uri: str, sha256: str, media_type: str | None, status: str,
+             reason: str | None, record: Record | None, parser_version: str) -> Saved:
+        """Store one document with all its rows in one transaction; return its id and the
+        status and reason stored (a parsed report may go in as a duplicate: same_report)."""
         if status not in DOCUMENT_STATUSES:
             raise ValueError(f"unknown document status {status!r}")
         try:
@@ -56,13 +68,13 @@ class Store:
         except IntegrityError:  # the same bytes were saved concurrently: now they exist
             return self._save(uri, sha256, media_type, status, reason, record, parser_version)
 
-    def _save(self, uri, sha256, media_type, status, reason, record, parser_version) -> int:
+    def _save(self, uri, sha256, media_type, status, reason, record, parser_version) -> Saved:
         with self.writer.begin() as session:
             doc = session.scalar(select(Document).where(Document.sha256 == sha256)
                                  .with_for_update())
             if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
                 _add_source(session, doc.id, uri)
-                return doc.id
+                return Saved(doc.id, doc.status, doc.reason)
             if doc is None:
                 doc = Document(sha256=sha256, uri=uri, status=status, parser_version=parser_version)
                 session.add(doc)
@@ -77,7 +89,7 @@ class Store:
             if record is not None:
                 _write_children(session, doc.id, record)
                 index_document(session, doc.id)
-            return doc.id
+            return Saved(doc.id, status, reason)
 
     def records(self) -> Iterator[dict]:
         """Every stored record (the contract JSON) in document id order."""
