@@ -22,6 +22,7 @@ from .pdf_content import Box, PageContent, pdfium_content, plumber_content
 from .pdf_flow import remove_furniture, to_blocks
 from .pdf_items import PageItems
 from .pdf_page import broken_text, page_items
+from .pdf_ruled import centre_in
 
 for _name in ("pdfminer", "pdfplumber", "pypdfium2"):
     logging.getLogger(_name).setLevel(logging.ERROR)
@@ -118,8 +119,7 @@ def table_pictures(content: PageContent, items: PageItems, settings: Settings) -
         if (x1 - x0) * (bottom - top) < settings.ocr.min_picture_share * content.width * content.height \
                 or x1 - x0 < 0.25 * content.width:
             continue
-        if any(x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
-               for c in content.chars):
+        if any(centre_in(c, (x0, top, x1, bottom)) for c in content.chars):
             continue
         if any(t.x0 < x1 and x0 < t.x1 and t.top < bottom and top < t.bottom for t in items.tables):
             continue
