@@ -1,9 +1,11 @@
-"""OCR of image-only or unreadable PDF pages with rapidocr-onnxruntime.
+"""OCR with rapidocr-onnxruntime: image-only or unreadable PDF pages, and pictures of tables.
 
 The page is rendered with pypdfium2 at `settings.ocr.dpi` (scaled down to stay under the
-image-pixel limit) and turned upright if it was scanned on its side, ruled tables are found in the image first, the ruling lines are blanked,
-the whole page is recognised once, and each text box goes into the table cell that holds
-it or into a text line. Coordinates are returned in PDF points so the rest of the reader
+image-pixel limit) and turned upright if it was scanned on its side or upside down; ruled
+tables are found in the image first, the ruling lines are blanked, the whole page is
+recognised once, and each text box goes into the table cell that holds it or into a text
+line. `picture_tables` and `image_tables` do the same for a table pasted as a picture into
+a PDF page or a Word file. Coordinates are returned in PDF points so the rest of the reader
 treats OCR pages like text-layer pages. The Chinese models ship inside the rapidocr wheel;
 the engine is loaded once per process, on first use.
 """

@@ -1,12 +1,13 @@
 """PDF reader: bytes -> Layout, from the text layer where it is sound, else by OCR.
 
-Each page is read once through pypdfium2 (characters, ruling edges, images; see
+Each page is read once through pypdfium2 (characters, ruling edges, pictures; see
 `pdf_content`), then tables and lines are built from that (`pdf_page`). A page whose text
 is broken ((cid:N), private-use, mojibake) is read again through pdfplumber (pdfminer
-decodes some fonts differently), and a page that is still unreadable, or that is an image
-with (almost) no text, goes to OCR. Limits are enforced as the document is read: page count before any page is
-parsed, the wall-time deadline before each page, and image sizes before anything is
-decoded or rendered.
+decodes some fonts differently); a page that is still unreadable, or that is a picture
+with (almost) no text, goes to OCR, and so do the table-like pictures of a text page.
+Limits are enforced as the document is read: page count before any page is parsed, the
+wall-time deadline before each page, and image sizes before anything is decoded or
+rendered.
 """
 from __future__ import annotations
 
