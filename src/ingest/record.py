@@ -16,7 +16,8 @@ SectionId = Literal[
 SECTION_IDS: tuple[str, ...] = SectionId.__args__  # type: ignore[attr-defined]
 StatementType = Literal["problem", "improvement", "other"]
 Template = Literal["2021", "2019", "legacy"]
-CheckRule = Literal["requests_balance", "requests_results_total", "requests_row_totals", "review_totals"]
+CheckRule = Literal["requests_balance", "requests_results_total", "requests_row_totals", "review_totals",
+                    "text_table", "carry_over"]
 
 # {row_key: {column_key: number}}
 Table = dict[str, dict[str, int | float]]
@@ -59,12 +60,15 @@ class Statement(_Model):
     type: StatementType
     text: str
     themes: list[str] = Field(default_factory=list)
+    # optional (RECORD.md): {theme id: probability} for the themes above a floor
+    theme_scores: dict[str, float] | None = None
 
 
 class Check(_Model):
     rule: CheckRule
-    ok: bool
+    ok: bool | None  # None: could not be decided (a claim of another scope)
     detail: str | None = None
+    evidence: dict | None = None  # optional: the sentence and the cell, or both reports' values
 
 
 class Record(_Model):
@@ -78,7 +82,18 @@ class Record(_Model):
     # Not part of the contract's required keys (RECORD.md allows additions): each table
     # cell's text as printed ("—", "25.10", "251000元") beside the number in `tables`.
     cell_text: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
+    # optional (RECORD.md): what the parser was unsure of; left out of the JSON when empty
+    warnings: list[str] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict:
-        """The record as the contract's JSON object."""
-        return self.model_dump(mode="json")
+        """The record as the contract's JSON object; optional keys only where they say something."""
+        data = self.model_dump(mode="json")
+        if not data["warnings"]:
+            del data["warnings"]
+        for statement in data["statements"]:
+            if statement.get("theme_scores") is None:
+                statement.pop("theme_scores", None)
+        for check in data["checks"]:
+            if check.get("evidence") is None:
+                check.pop("evidence", None)
+        return data
