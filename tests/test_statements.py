@@ -220,3 +220,18 @@ def test_bad_training_line_is_a_clear_error(tmp_path):
     bad.write_text('{"text": "x", "label": "maybe"}\n', encoding="utf-8")
     with pytest.raises(InvalidInput, match="bad.jsonl:1"):
         train.read_examples([bad])
+
+
+def test_an_item_of_a_heading_and_its_explanation_after_a_fix_lead_in_is_one_fix():
+    got = typed("本局工作还存在一些不足和薄弱环节。一是专栏更新较慢；二是兼职人员变动频繁。2025年，我局将采取以下措施加以改进：\n"
+                "（一）继续加强督导协调工作。继续加强对各科室公开工作的统筹督导。组织开展经验交流。\n"
+                "（二）进一步深化公开内容。按照要求梳理公开事项，凡涉及群众切身利益的信息都要主动公开。")
+    assert [t for t, _ in got] == ["other", "problem", "problem", "other", "improvement", "improvement"]
+    assert got[4][1] == "继续加强督导协调工作。继续加强对各科室公开工作的统筹督导。组织开展经验交流"
+
+
+def test_an_item_under_a_fix_label_is_never_split_into_a_problem():
+    got = typed("（一）主要问题\n一是政策解读形式单一；二是公开专栏建设有待加强。\n（二）改进措施\n"
+                "一是深化公众参与。制订出台重大事项公众参与具体措施，继续开展多种形式的意见征集活动。")
+    assert got == [("problem", "政策解读形式单一"), ("problem", "公开专栏建设有待加强"),
+                   ("improvement", "深化公众参与。制订出台重大事项公众参与具体措施，继续开展多种形式的意见征集活动")]

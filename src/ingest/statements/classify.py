@@ -2,8 +2,10 @@
 
 The shipped textcat model decides by default, its close calls tipped by wording; the rules in
 config/statements.yaml (`type_rules`) apply only where they measured better: an item under a
-问题/改进 sub-heading or label takes that type, a free framing sentence is `other`, and an item
-whose sentences (or, failing that, ；-clauses) state a problem and its fix is split in two.
+问题/改进 sub-heading or label takes that type (and is never split), a free framing sentence is
+`other`, and an item whose sentences (or, failing that, ；-clauses) state a problem and its fix
+is split in two — each sentence's kind weighing in what its lead-in announced, so a heading
+sentence and its explanation after …将采取以下措施： stay one fix.
 """
 from __future__ import annotations
 
@@ -53,30 +55,50 @@ def best(scores: dict[str, float]) -> str:
     return max(scores, key=scores.get) if scores else "other"
 
 
+def with_prior(cand: Candidate, scores: dict[str, float], rules: dict) -> dict[str, float]:
+    """The scores plus `hint_weight` for the kind the candidate's label or lead-in announces."""
+    prior = cand.context or cand.hint
+    weight = float(rules.get("hint_weight", 0.0))
+    if weight and prior in KINDS:
+        return {**scores, prior: scores.get(prior, 0.0) + weight}
+    return scores
+
+
 def decide(cand: Candidate, scores: dict[str, float], rules: dict | None = None) -> str:
     """Given a candidate and the model's scores for its text, return its type."""
     rules = type_rules() if rules is None else rules
     if rules.get("framing_is_other") and not cand.enumerated and is_framing(cand.sentences[-1]):
         return "other"
-    if rules.get("context_overrides") and cand.enumerated and cand.context in KINDS:
+    if labelled(cand, rules):
         return cand.context
     if rules.get("hint_overrides") and cand.enumerated and cand.hint in KINDS:
         return cand.hint
-    prior = cand.context or cand.hint
-    weight = float(rules.get("hint_weight", 0.0))
-    if weight and prior in KINDS:
-        scores = {**scores, prior: scores.get(prior, 0.0) + weight}
-    return best(scores)
+    return best(with_prior(cand, scores, rules))
+
+
+def labelled(cand: Candidate, rules: dict) -> bool:
+    """An enumerated item under a 问题/改进 sub-heading or label: the label says its type."""
+    return bool(rules.get("context_overrides")) and cand.enumerated and cand.context in KINDS
+
+
+def part_kinds(cand: Candidate, part_scores: list[dict[str, float]], rules: dict) -> list[str | None]:
+    """Each sentence's (or clause's) own kind, the lead-in's announced kind weighed in
+    (an item after …将采取以下措施： that opens with a short heading is one fix, not a
+    problem and a fix); None where the best kind is below `min_split_confidence`."""
+    cut = float(rules.get("min_split_confidence", 0.6))
+    weighed = [with_prior(cand, s, rules) for s in part_scores] if rules.get("prior_in_splits") else part_scores
+    return [best(s) if s.get(best(s), 0.0) >= cut else None for s in weighed]
 
 
 def split_mixed(cand: Candidate, sent_scores: list[dict[str, float]], rules: dict) -> list[Typed] | None:
     """An item whose sentences are confidently both problem and improvement -> one per sentence."""
-    cut = float(rules.get("min_split_confidence", 0.6))
-    kinds = [best(s) if s.get(best(s), 0.0) >= cut else None for s in sent_scores]
+    if labelled(cand, rules):
+        return None
+    kinds = part_kinds(cand, sent_scores, rules)
     if not ({"problem", "improvement"} <= set(kinds)):
         return None
-    return [Typed(cand.section, clean(s), best(sc)) for s, sc in zip(cand.sentences, sent_scores)
-            if clean(s)]
+    return [Typed(cand.section, clean(s), kind or best(sc))
+            for s, kind, sc in zip(cand.sentences, kinds, sent_scores) if clean(s)]
 
 
 _CLAUSES = re.compile(r"[^；;]+[；;]?")
@@ -91,8 +113,9 @@ def split_clauses(cand: Candidate, parts: list[str], part_scores: list[dict[str,
                   rules: dict) -> list[Typed] | None:
     """An item whose ；-clauses are a problem and a fix (…偏少；加强…) -> one statement per
     run of clauses of one kind, when its sentences alone did not tell them apart."""
-    cut = float(rules.get("min_split_confidence", 0.6))
-    kinds = [best(s) if s.get(best(s), 0.0) >= cut else None for s in part_scores]
+    if labelled(cand, rules):
+        return None
+    kinds = part_kinds(cand, part_scores, rules)
     if not ({"problem", "improvement"} <= set(kinds)) or None in kinds:
         return None
     runs: list[tuple[str, list[str]]] = []
