@@ -1,5 +1,5 @@
 """Sections and meta stages: heading spellings, glued headings, legacy chapters, dates."""
-from ingest import meta, sections
+from ingest import meta, screen, sections
 from ingest.layout import Block, Layout
 
 
@@ -75,8 +75,8 @@ def test_titles_in_chinese_numerals_ending_in_nianbao_or_with_a_bracketed_agency
 
 def test_not_a_report():
     doc = _doc("图文解读：某某县2023年政府信息公开工作年度报告", "一图读懂年报要点。")
-    assert not sections.is_annual_report(doc)
-    assert "解读" in sections.not_report_reason(doc)
+    verdict = screen.screen(doc, {}, meta.extract(doc))
+    assert verdict.reason and "解读" in verdict.reason
 
 
 def test_chinese_numerals():

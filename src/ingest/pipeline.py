@@ -1,6 +1,7 @@
 """One document through every stage: bytes -> Record.
 
-    extract (readers) -> sections -> tables -> meta -> statements (+ themes) -> checks
+    extract (readers) -> sections -> tables -> meta -> screen (is it a report?)
+        -> statements (+ themes) -> checks
 
 Each stage is a plain function with a typed input and output; this module only chains
 them and applies the per-document limits. Nothing here imports Prefect.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import checks, meta, readers, sections, tables
+from . import checks, meta, readers, screen, sections, tables
 from .errors import InvalidInput, LimitExceeded, NotAReport
 from .record import Record, Source, Tables
 from .settings import Settings, load_settings
@@ -29,18 +30,21 @@ def parse_bytes(data: bytes, uri: str, settings: Settings | None = None,
         readers.check_declared(media_type, uri)
     layout = readers.read(data, media_type, settings)
     doc = sections.split(layout)
-    reason = sections.not_report_reason(doc)
-    if reason:
-        raise NotAReport(reason)
     found = tables.extract(doc.tables())
+    canonical = Tables(proactive=found.proactive, requests=found.requests,
+                       review_litigation=found.review_litigation)
+    report_meta = meta.extract(doc, template=found.template)
+    verdict = screen.screen(doc, canonical.model_dump(), report_meta)
+    if verdict.reason:
+        raise NotAReport(verdict.reason)
     record = Record(
         source=Source(uri=uri, sha256=hashlib.sha256(data).hexdigest(), media_type=media_type,
                       pages=layout.pages, ocr_pages=layout.ocr_pages),
-        meta=meta.extract(doc, template=found.template),
+        meta=report_meta,
         sections=doc.sections(),
-        tables=Tables(proactive=found.proactive, requests=found.requests,
-                      review_litigation=found.review_litigation),
+        tables=canonical,
         cell_text=found.cell_text,
+        warnings=verdict.warnings,
     )
     record.statements = _statements(record)
     record.checks = checks.run(record.tables)

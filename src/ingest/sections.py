@@ -163,22 +163,3 @@ def head_lines(doc: SectionedDoc) -> list[str]:
 
 def title_lines(doc: SectionedDoc) -> str:
     return "".join(head_lines(doc))
-
-
-def is_annual_report(doc: SectionedDoc) -> bool:
-    return not_report_reason(doc) is None
-
-
-def not_report_reason(doc: SectionedDoc) -> str | None:
-    """Why this document is not an annual report, or None when it is one."""
-    cfg = _config()
-    head = (doc.layout.title_hint or "") + title_lines(doc)
-    found = {p.id for p in doc.parts if p.id != "preamble"}
-    for cue in cfg["not_report"]:
-        if cue in head[:80] and len(found) < 4:
-            return f"not an annual report: the title reads as a {cue} page"
-    if not any(c in head or c in doc.layout.text()[:400] for c in cfg["report_cues"]):
-        return "not an annual report: no 年度报告 title"
-    if len(found) < 3:
-        return f"not an annual report: only {len(found)} of the report's sections found"
-    return None

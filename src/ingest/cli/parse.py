@@ -72,6 +72,12 @@ def _write(out: Path, outcome: Outcome) -> None:
             json.dumps(outcome.record, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
+def _warn(outcome: Outcome) -> None:
+    """What the parser was unsure of (the record's `warnings`), one line each on stderr."""
+    for warning in (outcome.record or {}).get("warnings", []):
+        err.print(f"{outcome.path}: warning: {warning}", markup=False, highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def parse(
@@ -90,6 +96,7 @@ def register(app: typer.Typer) -> None:
         if out is None:
             outcomes = parse_many(files, jobs)
             for o in outcomes:
+                _warn(o)
                 if o.record is not None:
                     indent = None if len(files) > 1 else 2
                     sys.stdout.write(json.dumps(o.record, ensure_ascii=False, indent=indent) + "\n")
@@ -106,6 +113,7 @@ def register(app: typer.Typer) -> None:
 
             def done(o: Outcome) -> None:
                 _write(out, o)
+                _warn(o)
                 progress.advance(task)
 
             outcomes = parse_many(files, jobs, on_done=done)

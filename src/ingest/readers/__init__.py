@@ -8,6 +8,7 @@ registered for that type. A reader is `(bytes, Settings) -> Layout` and raises
 from __future__ import annotations
 
 import importlib
+import re
 import zipfile
 from io import BytesIO
 from typing import Callable
@@ -53,6 +54,8 @@ def sniff(data: bytes, name: str = "") -> str:
     lowered = head[:1024].lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered:
         return HTML
+    if _is_fragment(head):
+        return HTML
     if _looks_like_text(data):
         return TEXT
     return "application/octet-stream"
@@ -69,6 +72,16 @@ def check_declared(media_type: str, name: str) -> None:
     if declared and media_type != declared:
         found = {HTML: "an HTML page", TEXT: "plain text"}.get(media_type, media_type)
         raise InvalidInput(f"named {suffix} but holds {found}, not a {suffix[1:].upper()} file")
+
+
+# an article fragment (a CMS's body HTML alone: no <html>, <head> or charset) opens with a
+# block tag or holds several of them
+_FRAGMENT_OPEN = re.compile(rb"^<(?:p|div|table|h[1-6]|span|font|section|article|center|br)\b", re.I)
+_BLOCK_TAG = re.compile(rb"</?(?:p|div|table|tr|td|br|h[1-6])\b[^>]*>", re.I)
+
+
+def _is_fragment(head: bytes) -> bool:
+    return bool(_FRAGMENT_OPEN.match(head)) or len(_BLOCK_TAG.findall(head)) >= 6
 
 
 def _looks_like_text(data: bytes) -> bool:
