@@ -235,3 +235,16 @@ def test_an_item_under_a_fix_label_is_never_split_into_a_problem():
                 "一是深化公众参与。制订出台重大事项公众参与具体措施，继续开展多种形式的意见征集活动。")
     assert got == [("problem", "政策解读形式单一"), ("problem", "公开专栏建设有待加强"),
                    ("improvement", "深化公众参与。制订出台重大事项公众参与具体措施，继续开展多种形式的意见征集活动")]
+
+
+@pytest.mark.parametrize("date", ["2025年1月20日", "二〇二五年一月二十日", "二○二五年二月八日"])
+def test_nothing_after_the_signature_date_is_a_statement(date):
+    got = texts(f"一是栏目更新慢。二是人员不足。\n{date}\n附件：政府信息公开情况统计表\n扫一扫在手机上查看当前页面\n"
+                "友情链接\n相关新闻网站导航")
+    assert got == ["栏目更新慢", "人员不足"]
+
+
+def test_lines_without_punctuation_are_not_joined_into_a_statement():
+    got = texts("（二）改进措施\n一是每周更新公开专栏。\n七、本机关政府信息公开情况统计表\n附件下载\n"
+                "扫一扫在手机上查看当前页面\n友情链接\n省人民政府网\n市人民政府网")
+    assert got == ["每周更新公开专栏"]

@@ -16,6 +16,7 @@ from ..record import Section
 from ..settings import load_yaml
 
 SENTENCE_END = "。！？!?"
+PUNCTUATION = re.compile(r"[。！？!?，,、；;：:]")
 TRIM = " \t\u3000，,；;。：:"
 _SENTENCES = re.compile(r"[^。！？!?]+[。！？!?]*")
 
@@ -59,13 +60,19 @@ def rules() -> dict:
         "hint": cfg["framing"]["hint"],
         "lead_in_max": int(cfg["framing"].get("lead_in_max_chars", 80)),
         "min_chars": int(cfg["skip"].get("min_chars", 4)),
-        "skip": [re.compile(p) for p in cfg["skip"]["patterns"]],
+        "dates": [re.compile(p) for p in cfg["skip"].get("dates", [])],
+        "skip": [re.compile(p) for p in cfg["skip"]["patterns"] + cfg["skip"].get("dates", [])],
     }
 
 
 def is_furniture(text: str) -> bool:
     """Given a line, say whether it is a date, a signature or a page number."""
     return any(p.search(text.strip()) for p in rules()["skip"])
+
+
+def is_signature_date(line: str) -> bool:
+    """Given a line, say whether it is a 落款 date alone (2025年1月20日, 二〇二五年一月二十日)."""
+    return any(p.search(line.strip()) for p in rules()["dates"])
 
 
 def is_noise(text: str) -> bool:
@@ -173,8 +180,8 @@ def _free(state: _State, text: str) -> list[Candidate]:
     out = []
     for sent in sentences(text):
         body = clean(sent)
-        if is_noise(body):
-            continue
+        if is_noise(body) or not PUNCTUATION.search(sent):
+            continue  # a line without any punctuation is a caption, a link or a name
         listed = colon_list(sent)
         if listed:
             out.extend(_listed(state, *listed))
@@ -227,7 +234,8 @@ def _run(state: _State, text: str) -> list[Candidate]:
 
 def join_wrapped(lines: list[str]) -> list[str]:
     """Rejoin lines broken mid-sentence (a PDF line wrap): a line that does not end a sentence
-    runs on into the next, unless either is a sub-heading or the next starts with a marker."""
+    runs on into the next, unless either is a sub-heading, the next starts with a marker, or
+    neither has any punctuation (a list of links or names, not a sentence)."""
     out: list[str] = []
     for line in (x.strip() for x in lines):
         if not line:
@@ -235,7 +243,8 @@ def join_wrapped(lines: list[str]) -> list[str]:
         prev = out[-1] if out else ""
         if (prev and prev[-1] not in SENTENCE_END + "；;：:" and not sub_heading_kind(prev)
                 and not sub_heading_kind(line) and not rules()["marker_start"].match(line)
-                and not is_furniture(prev) and not is_furniture(line)):
+                and not is_furniture(prev) and not is_furniture(line)
+                and PUNCTUATION.search(prev + line)):
             out[-1] = prev + line
         else:
             out.append(line)
@@ -254,12 +263,14 @@ def segment_section(section: Section) -> list[Candidate]:
     """Given one section, return its candidate statements in document order.
 
     The problems section is read whole; any other section only from a problem/improvement
-    sub-heading or label on.
+    sub-heading or label on; a 落款 date line ends it.
     """
     state = _State(section.id, context=heading_context(section.heading),
                    active=section.id == "problems")
     out: list[Candidate] = []
     for line in join_wrapped(section.text.splitlines()):
+        if is_signature_date(line):
+            break
         kind = sub_heading_kind(line)
         if kind:
             state.context = None if kind == "mixed" else kind
