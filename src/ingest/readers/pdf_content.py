@@ -49,23 +49,37 @@ def _lightness(r: float, g: float, b: float, alpha: float = 1.0) -> float:
     return 1 - alpha * (1 - (0.299 * r + 0.587 * g + 0.114 * b))
 
 
+UNSEEN = 0.97  # lightness above which a path's paint does not show on the white page
+
+
+def _colour_lightness(color) -> float:
+    """The lightness of a pdfminer colour value: grey, RGB or CMYK (0 black when unknown)."""
+    values = tuple(color) if isinstance(color, (list, tuple)) else (color,) if color is not None else ()
+    if len(values) == 1 and isinstance(values[0], (int, float)):
+        return float(values[0])
+    if len(values) == 3 and all(isinstance(v, (int, float)) for v in values):
+        return _lightness(*values)
+    if len(values) == 4 and all(isinstance(v, (int, float)) for v in values):
+        c, m, y, k = values
+        return _lightness((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return 0.0  # no colour, or a pattern
+
+
+def _plumber_visible(edge: Obj) -> bool:
+    """Whether a pdfplumber edge's path shows: stroked, or filled, in a colour darker than
+    the page. Word and WPS lay white-filled boxes behind every line of a text frame; their
+    sides are not rules."""
+    return bool((edge.get("stroke", True) and _colour_lightness(edge.get("stroking_color")) <= UNSEEN)
+                or (edge.get("fill") and _colour_lightness(edge.get("non_stroking_color")) <= UNSEEN))
+
+
 # ---- pdfplumber ----
 
 def _plumber_char(char: Obj) -> Obj:
     """A pdfplumber char with the angle and lightness the pdfium chars carry."""
     a, b = char.get("matrix", (1, 0))[:2]
-    color = char.get("non_stroking_color")
-    values = tuple(color) if isinstance(color, (list, tuple)) else (color,) if color is not None else ()
-    if len(values) == 1 and isinstance(values[0], (int, float)):
-        lightness = float(values[0])
-    elif len(values) == 3 and all(isinstance(v, (int, float)) for v in values):
-        lightness = _lightness(*values)
-    elif len(values) == 4 and all(isinstance(v, (int, float)) for v in values):
-        c, m, y, k = values
-        lightness = _lightness((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
-    else:  # no colour, or a pattern
-        lightness = 0.0
-    return {**char, "angle": math.degrees(math.atan2(b, a)) % 360, "lightness": lightness}
+    return {**char, "angle": math.degrees(math.atan2(b, a)) % 360,
+            "lightness": _colour_lightness(char.get("non_stroking_color"))}
 
 
 def plumber_content(page, number: int) -> PageContent:
@@ -76,7 +90,8 @@ def plumber_content(page, number: int) -> PageContent:
     points = 2 * len(page.lines) + 4 * len(page.rects) + sum(len(c["pts"]) for c in page.curves)
     return PageContent(number, float(page.width), float(page.height),
                        chars=[_plumber_char(c) for c in page.chars],
-                       edges=list(page.edges), images=images, path_points=points)
+                       edges=[e for e in page.edges if _plumber_visible(e)], images=images,
+                       path_points=points)
 
 
 # ---- pypdfium2 ----
@@ -89,7 +104,7 @@ def _chars(page, origin: tuple[float, float]) -> list[Obj]:
     import pypdfium2.raw as c
 
     textpage = page.get_textpage()
-    raw, rect, out = textpage.raw, c.FS_RECTF(), []
+    raw, rect, matrix, out = textpage.raw, c.FS_RECTF(), c.FS_MATRIX(), []
     rgba = [ctypes.c_uint() for _ in range(4)]
     ox, oy = ctypes.c_double(), ctypes.c_double()
     left0, top0 = origin
@@ -99,10 +114,18 @@ def _chars(page, origin: tuple[float, float]) -> list[Obj]:
             if text in _SKIP or (text.isspace() and c.FPDFText_IsGenerated(raw, i)):
                 continue
             c.FPDFText_GetLooseCharBox(raw, i, rect)
-            size = round(c.FPDFText_GetFontSize(raw, i), 3)
-            x0, x1 = round(rect.left - left0, 3), round(rect.right - left0, 3)
+            # the nominal size times the text matrix's scale (a WPS export sets 259 pt
+            # fonts under a 0.05 matrix): the size the character is printed at
+            nominal, across, along = c.FPDFText_GetFontSize(raw, i), 1.0, 1.0
+            if c.FPDFText_GetMatrix(raw, i, matrix):
+                across, along = math.hypot(matrix.c, matrix.d) or 1.0, math.hypot(matrix.a, matrix.b) or 1.0
+            size = round(nominal * across, 3)
             angle = math.degrees(c.FPDFText_GetCharAngle(raw, i)) % 360
             upright = angle < 0.5 or angle > 359.5
+            right = rect.right
+            if upright:  # pdfium sizes some scaled characters' boxes by the unscaled font
+                right = min(right, rect.left + WIDEST * nominal * along)
+            x0, x1 = round(rect.left - left0, 3), round(right - left0, 3)
             if upright and c.FPDFText_GetCharOrigin(raw, i, ox, oy):
                 # from the baseline, not the font's own descent: 仿宋 and Times New Roman
                 # digits on one title line then share a line whatever their fonts' metrics
@@ -121,6 +144,7 @@ def _chars(page, origin: tuple[float, float]) -> list[Obj]:
     return out
 
 
+WIDEST = 1.5  # of the font size: no character box is wider
 DESCENT = 0.14  # of the font size below the baseline: where a character box stands (pdfminer's y0)
 _SKIP = frozenset("\r\n\x00\ufffe\uffff")
 
@@ -189,6 +213,25 @@ def _walk(page, form=None, parent=None):
             yield from _walk(page, raw_obj, matrix)
 
 
+def _pdfium_visible(raw_obj) -> bool:
+    """Whether a path shows: stroked, or filled, in a colour darker than the page (see
+    `_plumber_visible`)."""
+    import pypdfium2.raw as c
+
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not c.FPDFPath_GetDrawMode(raw_obj, fill, stroke):
+        return True
+    rgba = [ctypes.c_uint() for _ in range(4)]
+
+    def shows(get_colour) -> bool:
+        if not get_colour(raw_obj, *rgba):
+            return True
+        return _lightness(*(v.value / 255 for v in rgba)) <= UNSEEN
+
+    return bool((stroke.value and shows(c.FPDFPageObj_GetStrokeColor))
+                or (fill.value and shows(c.FPDFPageObj_GetFillColor)))
+
+
 def _picture(raw_obj, matrix, origin: tuple[float, float]) -> Picture:
     """An image object: its pixel size, and the unit square its matrix maps onto the page."""
     import pypdfium2.raw as c
@@ -208,9 +251,11 @@ def pdfium_content(page, number: int) -> PageContent:
     edges, images, path_points = [], [], 0
     for raw_obj, kind, matrix in _walk(page):
         if kind == c.FPDF_PAGEOBJ_PATH:
+            visible = _pdfium_visible(raw_obj)
             for points in _subpaths(raw_obj, matrix):
                 path_points += len(points)
-                edges += [e for p0, p1 in zip(points, points[1:]) if (e := _edge(p0, p1, origin))]
+                if visible:
+                    edges += [e for p0, p1 in zip(points, points[1:]) if (e := _edge(p0, p1, origin))]
         elif kind == c.FPDF_PAGEOBJ_IMAGE:
             images.append(_picture(raw_obj, matrix, origin))
     return PageContent(number, right - left, top - bottom, chars=_chars(page, origin),
