@@ -248,3 +248,16 @@ def test_lines_without_punctuation_are_not_joined_into_a_statement():
     got = texts("（二）改进措施\n一是每周更新公开专栏。\n七、本机关政府信息公开情况统计表\n附件下载\n"
                 "扫一扫在手机上查看当前页面\n友情链接\n省人民政府网\n市人民政府网")
     assert got == ["每周更新公开专栏"]
+
+
+def test_fixes_joined_by_semicolons_in_one_sentence_without_a_colon_are_one_statement_each():
+    got = typed("下一步，我局将进一步充实公开内容；加强业务培训，提升工作人员业务水平；完善考核督查机制。")
+    assert got == [("improvement", "下一步，我局将进一步充实公开内容"), ("improvement", "加强业务培训，提升工作人员业务水平"),
+                   ("improvement", "完善考核督查机制")]
+
+
+def test_a_list_inside_ru_deng_is_one_problem_after_a_framing_sentence():
+    got = typed("本年度，我局政府信息公开工作取得一定成效，但对照上级要求，仍存在一定差距。"
+                "如栏目更新不够及时、解读形式较为单一、信息员业务能力有待提升等。")
+    assert got[1] == ("problem", "如栏目更新不够及时、解读形式较为单一、信息员业务能力有待提升等")
+    assert len(got) == 2 and got[0][0] == "other"

@@ -1,7 +1,7 @@
 """Section text -> candidate statements, each with the context it was found in.
 
 Per RECORD.md: one candidate per enumerated item (一是, （一）, 1., 1、, 首先…), per item of a
-；-separated run after a colon lead-in, or per sentence where nothing is enumerated. Sub-headings
+；-separated run (after a colon lead-in or not), or per sentence where nothing is enumerated. Sub-headings
 and bare labels (（一）存在的主要问题, 改进措施：) are not candidates; they set the `context`
 (problem / improvement) of what follows. Lead-ins (…存在以下问题：) and framing sentences set a
 weaker `hint`. Markers, labels and cues are data in config/statements.yaml.
@@ -155,6 +155,14 @@ def colon_list(text: str) -> tuple[str, list[str], str] | None:
     return lead, parts, rest
 
 
+def semicolon_run(sentence: str) -> list[str] | None:
+    """Given a free sentence `A；B；C。` (no colon lead-in), return [A, B, C], one item per
+    ；-clause (下一步，我局将加强…；完善…；…。), or None where it has fewer than two."""
+    parts = [clean(p) for p in re.split(r"[；;]", sentence)]
+    parts = [p for p in parts if p]
+    return parts if len(parts) > 1 and not any(is_noise(p) for p in parts) else None
+
+
 def _item(state: _State, text: str) -> Candidate:
     return Candidate(state.section, text, state.context, state.hint, True, sentences(text))
 
@@ -185,6 +193,10 @@ def _free(state: _State, text: str) -> list[Candidate]:
         listed = colon_list(sent)
         if listed:
             out.extend(_listed(state, *listed))
+            continue
+        run = semicolon_run(sent)
+        if run:
+            out.extend(_items(state, run))
             continue
         out.append(Candidate(state.section, body, state.context, state.hint, False, [sent]))
         if is_framing(sent) or not state.context:
