@@ -46,6 +46,45 @@ def _first_match(text: str, cues: dict[str, list[str]], skip: str = "") -> str |
     return None
 
 
+_ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.]|\d+[.、])")
+_PUNCT = re.compile(r"[，,。.、；;：:“”\"'《》（）()]")
+
+
+def _bare(label: str) -> str:
+    """A label without its enumerator and punctuation, for comparing wordings."""
+    return _PUNCT.sub("", _ENUMERATOR.sub("", clean(label)))
+
+
+@dataclass
+class Match:
+    """How one printed label was mapped: to `key`, by `how` (cue | similar), with `score`."""
+
+    table: str
+    kind: str       # row | column
+    label: str
+    key: str | None
+    score: float
+    how: str
+
+
+def similar_key(label: str, printed: dict[str, str]) -> tuple[str | None, float]:
+    """The key whose standard wording `label` is closest to (a typo, a dropped word), with the
+    similarity; None when no wording is close enough or two are equally close."""
+    from difflib import SequenceMatcher
+
+    cfg = label_config()["similarity"]
+    bare = _bare(label)
+    if len(bare) < cfg["min_chars"]:
+        return None, 0.0
+    scored = sorted(((SequenceMatcher(None, bare, _bare(w), autojunk=False).ratio(), k)
+                     for k, w in printed.items()), reverse=True)
+    best, key = scored[0] if scored else (0.0, None)
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    if best < cfg["min_ratio"] or best - runner_up < cfg["min_margin"]:
+        return None, best
+    return key, round(best, 3)
+
+
 # -- step 1: printed cell text -> number ---------------------------------------------
 
 def parse_value(text: str, money: bool = False) -> float | None:
@@ -192,15 +231,26 @@ class Found:
     requests: dict | None = None
     review_litigation: dict | None = None
     cell_text: dict = field(default_factory=dict)
-    forms: set = field(default_factory=set)  # "2021" / "2019" evidence from the table form
+    forms: set = field(default_factory=set)  # "2021" / "2019" evidence from the proactive table
+    requests_form: str | None = None         # what the requests table alone suggests
+    matches: list[Match] = field(default_factory=list)  # every label mapped (ingest inspect)
 
     @property
     def template(self) -> str | None:
+        """The form the tables are printed in: the proactive table's columns tell the 2019 and
+        2021 forms apart; the requests table's （六）其他处理 only when there is no proactive table
+        (some 2021-form reports print （六） as one row)."""
         if "2019" in self.forms:
             return "2019"
         if "2021" in self.forms:
             return "2021"
-        return None
+        return self.requests_form
+
+    def note(self, table: str, kind: str, label: str, key: str | None, score: float, how: str) -> None:
+        self.matches.append(Match(table, kind, label, key, score, how))
+
+    def poor_matches(self) -> list[Match]:
+        return [m for m in self.matches if m.how == "similar"]
 
     def put(self, table: str, row: str, col: str, printed: str, value: float) -> None:
         rows = getattr(self, table) or {}
@@ -218,11 +268,21 @@ class _RequestsMapper:
         cfg = label_config()["requests"]
         self.rows, self.cols, self.other = cfg["rows"], cfg["columns"], cfg["other_group"]
         self.noise, self.order = [clean(n) for n in cfg["column_noise"]], cfg["order"]
+        self.printed = cfg["printed"]
         self.in_other_group = False
 
     def is_row(self, label: str) -> bool:
         return bool(_first_match(label, self.rows) or self.other["cue"] in label
-                    or re.sub(r"^[\d.、．]+", "", label) == self.other["leaf_cue"])
+                    or re.sub(r"^[\d.、．]+", "", label) == self.other["leaf_cue"]
+                    or similar_key(label, self.printed)[0])
+
+    def match_row(self, label: str) -> tuple[str | None, float, str]:
+        """(row key, score, how): by cue words, else by the closest standard wording."""
+        key = self.row_key(label)
+        if key:
+            return key, 1.0, "cue"
+        key, score = similar_key(label, self.printed)
+        return key, score, "similar" if key else "none"
 
     def row_key(self, label: str) -> str | None:
         key = _first_match(label, self.rows)
@@ -250,7 +310,8 @@ def map_requests(tables: list[Table], found: Found) -> None:
     last_header: dict[int, str] = {}
     for i, table in enumerate(tables):
         for row, header in data_rows(table, mapper.is_row, continues=i > 0):
-            key = mapper.row_key(row.label)
+            key, score, how = mapper.match_row(row.label)
+            found.note("requests", "row", row.label, key, score, how)
             if key is None:
                 continue
             header = header or (last_header if len(last_header) == row.n_cols else {})
@@ -263,7 +324,7 @@ def map_requests(tables: list[Table], found: Found) -> None:
                     found.put("requests", key, col, row.values[c], parse_value(row.values[c]) or 0.0)
     if found.requests:
         leaf = any(k.startswith("other_handling.") for k in found.requests)
-        found.forms.add("2019" if "other_handling" in found.requests and not leaf else "2021")
+        found.requests_form = "2019" if "other_handling" in found.requests and not leaf else "2021"
 
 
 def _by_order(row: Row, order: list) -> dict[int, object]:
@@ -309,6 +370,7 @@ def map_proactive(tables: list[Table], found: Found) -> None:
     for i, table in enumerate(tables):
         for row, header in data_rows(table, known, continues=i > 0):
             key = _first_match(row.label, cfg["rows"])
+            found.note("proactive", "row", row.label, key, 1.0 if key else 0.0, "cue" if key else "none")
             if key is None:
                 continue
             cols = {c: _first_match(header.get(c, ""), cfg["columns"]) for c in row.values}
