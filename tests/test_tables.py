@@ -157,3 +157,31 @@ def test_a_2019_row_continued_on_the_next_page_keeps_the_2019_columns():
     continued = Table.from_rows([["行政事业性收费", "4", "0"]])
     found = tables.extract([("proactive", first), ("proactive", continued)])
     assert found.proactive["fees"] == {"prev_year": 4, "change": 0}
+
+
+def test_a_misspelt_row_label_maps_by_its_closest_standard_wording():
+    t = _text_table(_requests_rows({
+        "一、本年新收政府信息公开申请数量": ["3", "0", "0", "0", "0", "0", "3"],
+        "三、本年度办理结果|（三）不予公开|2.其他法律行政止公开": ["2", "0", "0", "0", "0", "0", "2"],
+        "|（四）无法提供|1.本机关不掌握相关政府信": ["1", "0", "0", "0", "0", "0", "1"],
+    }))
+    found = tables.extract([("requests", t)])
+    assert found.requests["denied.prohibited_by_law"]["natural_person"] == 2
+    assert found.requests["unable.not_held"]["total"] == 1
+    similar = {m.key: m for m in found.poor_matches()}
+    assert "其他法律行政止公开" in similar["denied.prohibited_by_law"].label
+    assert 0.78 <= similar["denied.prohibited_by_law"].score < 1
+
+
+def test_a_single_other_handling_row_in_a_2021_form_report_keeps_template_2021():
+    requests = _text_table(_requests_rows({
+        "一、本年新收政府信息公开申请数量": ["3", "0", "0", "0", "0", "0", "3"],
+        "三、本年度办理结果|（六）其他处理": ["1", "0", "0", "0", "0", "0", "1"],
+    }))
+    proactive = _text_table([["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                             ["规章", "0", "0", "0"], ["行政规范性文件", "2", "1", "9"]])
+    found = tables.extract([("proactive", proactive), ("requests", requests)])
+    assert found.requests["other_handling"]["natural_person"] == 1
+    assert found.template == "2021"
+    alone = tables.extract([("requests", requests)])
+    assert alone.template == "2019"  # without a proactive table, the single row is the 2019 form's

@@ -47,6 +47,7 @@ def _first_match(text: str, cues: dict[str, list[str]], skip: str = "") -> str |
 
 
 _ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+[、.]|\d+[.、])")
+_ITEM_START = re.compile(r"(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.、])")
 _PUNCT = re.compile(r"[，,。.、；;：:“”\"'《》（）()]")
 
 
@@ -73,7 +74,9 @@ def similar_key(label: str, printed: dict[str, str]) -> tuple[str | None, float]
     from difflib import SequenceMatcher
 
     cfg = label_config()["similarity"]
-    bare = _bare(label)
+    label = clean(label)
+    starts = [m.start() for m in _ITEM_START.finditer(label)]
+    bare = _bare(label[starts[-1]:] if starts else label)  # the leaf, under its group labels
     if len(bare) < cfg["min_chars"]:
         return None, 0.0
     scored = sorted(((SequenceMatcher(None, bare, _bare(w), autojunk=False).ratio(), k)
