@@ -36,9 +36,9 @@ def crawled(tmp_path_factory):
     source = fast_source(portal)
     runs = []
     with open_store(db) as store:
-        for _ in range(2):
+        for revalidate_all in (False, False, True):
             portal.clear_log()
-            summary = crawl_source(source, store, jobs=2)
+            summary = crawl_source(source, store, jobs=2, revalidate_all=revalidate_all)
             runs.append({"summary": summary, "log": list(portal.log),
                          "max_in_flight": dict(portal.max_in_flight)})
         urls = {u["url"].replace(portal.url(""), ""): u for u in store.urls()}
@@ -107,17 +107,30 @@ def test_503_is_retried_after_retry_after(crawled):
     assert flaky == [503, 200]
 
 
-def test_second_run_sends_only_conditional_requests_for_known_files(crawled):
-    first, second = crawled["runs"]
+def test_second_run_asks_only_the_listings_and_parses_nothing(crawled):
+    first, second, _ = crawled["runs"]
+    asked = {e["path"] for e in second["log"]}
+    assert asked == {"/robots.txt", "/ndbg/index.html", "/ndbg/index_1.html"}
+    assert {e["status"] for e in second["log"] if e["path"] != "/robots.txt"} == {304}
+    summary = second["summary"]
+    assert summary.parsed == 0 and first["summary"].parsed >= len(GOOD)
+    assert summary.due == 2 and summary.not_modified == 2 and summary.new == 0
+    assert summary.skipped_fresh >= len(GOOD) and summary.changed == 0
+    assert summary.statuses == first["summary"].statuses  # every URL still accounted for
+    assert summary.alarm is None and summary.report_links >= len(GOOD)
+
+
+def test_revalidate_all_sends_conditional_requests_for_known_files(crawled):
+    first, _, third = crawled["runs"]
     failed = {path for path, row in crawled["urls"].items() if row["status"] == "failed"}
     fetched = {e["path"] for e in first["log"] if e["status"] == 200} - {"/robots.txt"} - failed
     assert "/files/c.txt" in fetched and "/files/truncated.pdf" in failed
-    again = [e for e in second["log"] if e["path"] in fetched]
+    again = [e for e in third["log"] if e["path"] in fetched]
     assert {e["path"] for e in again} == fetched
     assert all(e["if_none_match"] for e in again)
     assert {e["status"] for e in again} == {304}
-    assert second["summary"].parsed == 0 and first["summary"].parsed >= len(GOOD)
-    assert second["summary"].not_modified >= len(GOOD)
+    assert third["summary"].parsed == 0
+    assert third["summary"].not_modified >= len(GOOD) and third["summary"].skipped_fresh == 0
 
 
 def test_documents_command_lists_every_url_with_status_and_reason(crawled):

@@ -70,9 +70,16 @@ class OcrSettings(_Strict):
     min_picture_share: float = 0.03  # ... when they cover at least this share of the page
 
 
+class CrawlSettings(_Strict):
+    """A run over many sources (per-source politeness is in config/sources.yaml)."""
+
+    max_in_flight: int = Field(32, ge=1)  # requests in flight over all hosts at once
+
+
 class Settings(_Strict):
     limits: Limits = Field(default_factory=Limits)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     database_url: str | None = None  # default: sqlite:///output/ingest.db
 
 

@@ -80,6 +80,16 @@ class HostGate:
         self.semaphore.release()
 
 
+class Shared:
+    """What the fetchers of one run share when many sources are crawled at once: one gate
+    per host (so two sources on a host still keep its limit and pace) and a global cap on
+    requests in flight."""
+
+    def __init__(self, max_in_flight: int = 32):
+        self.gates: dict[str, HostGate] = {}
+        self.slots = asyncio.Semaphore(max_in_flight)
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     """Retry-After as seconds (delta-seconds or an HTTP date), or None."""
     if not value:
@@ -117,13 +127,15 @@ def _origin(url: str) -> str:
 class Fetcher:
     """Fetches URLs for one source; use as `async with Fetcher(source) as f`."""
 
-    def __init__(self, source: Source, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(self, source: Source, transport: httpx.AsyncBaseTransport | None = None,
+                 shared: Shared | None = None):
         self.source = source
+        self.shared = shared or Shared()
         self.polite = source.politeness
         self.limits = source.limits
         self.requests = 0                     # requests actually sent (robots.txt included)
         self.bytes_received = 0
-        self._gates: dict[str, HostGate] = {}
+        self._gates = self.shared.gates
         self._robots: dict[str, RobotFileParser | str | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._client = httpx.AsyncClient(
@@ -253,7 +265,7 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        async with self._gate(url):
+        async with self._gate(url), self.shared.slots:
             self.requests += 1
             try:
                 async with asyncio.timeout(self.polite.timeout_seconds * 10):

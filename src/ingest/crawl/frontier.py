@@ -11,6 +11,8 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .state import source_urls
+
 
 @dataclass(frozen=True)
 class Task:
@@ -18,6 +20,7 @@ class Task:
     kind: str            # listing | article | attachment
     depth: int = 0
     parent: str | None = None
+    text: str | None = None   # the anchor text it was linked with
 
 
 class Frontier:
@@ -26,13 +29,14 @@ class Frontier:
     def __init__(self, store, source_name: str):
         self.store = store
         self.source = source_name
-        self.known: dict[str, dict] = {r["url"]: r for r in store.urls()}  # any source
+        self.known: dict[str, dict] = {r["url"]: r for r in source_urls(store, source_name)}
         self._children: dict[str, list[str]] = defaultdict(list)
         for row in self.known.values():
             if row["parent_url"]:
                 self._children[row["parent_url"]].append(row["url"])
         self.queue: asyncio.Queue[Task] = asyncio.Queue()
         self._scheduled: set[str] = set()
+        self.seen: set[str] = set()  # linked from a page this run (or a start URL)
 
     def row(self, url: str) -> dict | None:
         return self.known.get(url)
@@ -44,29 +48,49 @@ class Frontier:
 
     def schedule(self, task: Task) -> bool:
         """Queue `task` unless its URL is already scheduled in this run; persist new URLs."""
+        self.seen.add(task.url)
         if task.url in self._scheduled:
             return False
         self._scheduled.add(task.url)
-        if task.url not in self.known:
+        if task.url not in self.known and not self._elsewhere(task.url):
             self.update(task.url, source=self.source, kind=task.kind, status="queued",
-                        parent_url=task.parent, depth=task.depth)
+                        parent_url=task.parent, depth=task.depth, link_text=task.text)
             if task.parent:
                 self._children[task.parent].append(task.url)
         self.queue.put_nowait(task)
         return True
 
+    def _elsewhere(self, url: str) -> bool:
+        """True (and the row taken in) when another source already knows `url`."""
+        row = self.store.get_url(url)
+        if row is not None:
+            self.known[url] = row
+        return row is not None
+
     def record(self, url: str, **fields) -> None:
         """Remember a URL that is not followed (out of scope, not a report) with its reason."""
+        self.seen.add(url)
         row = self.known.get(url)
+        if row is None and self._elsewhere(url):
+            return
         if row is None or any(row.get(k) != v for k, v in fields.items()):
             self.update(url, source=self.source, **fields)
 
     def known_children(self, url: str) -> list[Task]:
         """The URLs found on `url` last time it changed (used when it answers 304)."""
         return [Task(child, self.known[child]["kind"], self.known[child]["depth"] or 0, url)
-                for child in self._children.get(url, ())
-                if self.known[child]["status"] not in ("not_report", "skipped")
-                or self.known[child].get("sha256")]
+                for child in self._children.get(url, ()) if not self._unfollowed(child)]
+
+    def known_records(self, url: str) -> list[dict]:
+        """The links on `url` last time that were recorded, not followed (out of scope, not
+        a report); they count as seen again."""
+        rows = [self.known[c] for c in self._children.get(url, ()) if self._unfollowed(c)]
+        self.seen.update(r["url"] for r in rows)
+        return rows
+
+    def _unfollowed(self, url: str) -> bool:
+        row = self.known[url]
+        return row["status"] in ("not_report", "skipped") and not row.get("sha256")
 
     def resumable(self) -> list[Task]:
         """Rows left queued (or mid-fetch) by an earlier run, shallowest first."""

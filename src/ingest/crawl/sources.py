@@ -67,10 +67,45 @@ class Patterns(_Strict):
         return re.compile("|".join(f"(?:{p})" for p in parts), re.I) if parts else None
 
 
+class Revisit(_Strict):
+    """When a stored, unchanged article or attachment is asked again (crawl/revisit.py):
+    after age_factor x its age since it last changed, at least min_interval_hours and at
+    most max_interval_days; a failed URL after retry_failed_hours. Listing pages are asked
+    every run. A link no listing shows for gone_after_runs complete runs is marked gone."""
+
+    min_interval_hours: float = Field(20.0, ge=0)
+    max_interval_days: float = Field(30.0, ge=0)
+    age_factor: float = Field(0.5, ge=0)
+    retry_failed_hours: float = Field(20.0, ge=0)
+    gone_after_runs: int = Field(3, ge=1)
+
+
+class ListApi(_Strict):
+    """A JSON endpoint that a script-drawn listing is filled from: `url` with {page} in it,
+    paged from first_page until a page brings no new items (or max_pages); dotted JSON
+    paths to the item list and, inside each item, to its title, link and date."""
+
+    url: str
+    first_page: int = Field(1, ge=0)
+    max_pages: int = Field(100, ge=1)
+    items: str = ""                    # "" : the top level is the list
+    title: str = "title"
+    link: str = "url"
+    date: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _has_page(cls, url: str) -> str:
+        if "{page}" not in url:
+            raise ValueError("the list_api url needs a {page} placeholder")
+        return url
+
+
 class Defaults(_Strict):
     politeness: Politeness = Field(default_factory=Politeness)
     limits: CrawlLimits = Field(default_factory=CrawlLimits)
     patterns: Patterns = Field(default_factory=Patterns)
+    revisit: Revisit = Field(default_factory=Revisit)
 
 
 class Source(_Strict):
@@ -82,6 +117,9 @@ class Source(_Strict):
     politeness: Politeness = Field(default_factory=Politeness)
     limits: CrawlLimits = Field(default_factory=CrawlLimits)
     patterns: Patterns = Field(default_factory=Patterns)
+    revisit: Revisit = Field(default_factory=Revisit)
+    script_drawn: bool = False            # the listing is drawn by script (only its static part is in the HTML)
+    list_api: ListApi | None = None       # where such a listing gets its items
 
     @field_validator("start_urls")
     @classmethod
@@ -118,7 +156,7 @@ def default_sources_path() -> Path:
 def _merge(defaults: Defaults, source: dict) -> dict:
     """A source's raw mapping with each defaults block under its own overrides."""
     merged = dict(source)
-    for block in ("politeness", "limits", "patterns"):
+    for block in ("politeness", "limits", "patterns", "revisit"):
         base = getattr(defaults, block).model_dump()
         merged[block] = {**base, **(source.get(block) or {})}
     return merged

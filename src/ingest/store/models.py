@@ -39,6 +39,9 @@ class Document(Base):
     parser_version: Mapped[str] = mapped_column(String(40))
     title: Mapped[str | None] = mapped_column(Text)
     agency: Mapped[str | None] = mapped_column(Text, index=True)
+    # the agency across names (ingest.agencies; migration 0005): key and level
+    agency_key: Mapped[str | None] = mapped_column(Text, index=True)
+    level: Mapped[str | None] = mapped_column(String(30))
     year: Mapped[int | None] = mapped_column(Integer, index=True)
     template: Mapped[str | None] = mapped_column(String(10))
     report_date: Mapped[str | None] = mapped_column(String(10))
@@ -110,8 +113,29 @@ class CheckRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = _child_fk()
     rule: Mapped[str] = mapped_column(String(40))
-    ok: Mapped[bool] = mapped_column(Boolean)
+    ok: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: uncertain
     detail: Mapped[str | None] = mapped_column(Text)
+    # migration 0005: both sides' values or the sentence and cell; `series` for a cross-year
+    # check (evaluated by ingest.series on the later report); the verdicts' key
+    evidence: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    scope: Mapped[str] = mapped_column(String(10), default="report", server_default="report")
+    fingerprint: Mapped[str | None] = mapped_column(String(32), index=True)
+
+
+class Verdict(Base):
+    """A reviewer's confirm/dismiss of a failed check, by the check's fingerprint (rule, agency
+    key, year, values compared): a re-parse keeps it, a changed value re-opens the check."""
+
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(32), unique=True)
+    verdict: Mapped[str] = mapped_column(String(10))  # confirm | dismiss
+    note: Mapped[str | None] = mapped_column(Text)
+    rule: Mapped[str | None] = mapped_column(String(40))
+    agency_key: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SearchDoc(Base):
@@ -152,3 +176,26 @@ class Url(Base):
     last_fetched: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_changed: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # the revisit policy and vanished links (migration 0004_crawl; see crawl/revisit.py)
+    next_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    link_text: Mapped[str | None] = mapped_column(Text)
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    missed_runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    gone_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CrawlRun(Base):
+    """One run over one source: what it found, for layout-change alarms (migration 0004)."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    report_links: Mapped[int] = mapped_column(Integer, default=0)
+    listings_ok: Mapped[int] = mapped_column(Integer, default=0)
+    listings_failed: Mapped[int] = mapped_column(Integer, default=0)
+    alarm: Mapped[str | None] = mapped_column(Text)
+    figures: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
