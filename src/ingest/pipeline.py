@@ -4,22 +4,63 @@
         -> statements (+ themes) -> checks
 
 Each stage is a plain function with a typed input and output; this module only chains
-them and applies the per-document limits. Nothing here imports Prefect.
+them and applies the per-document limits. `run_stages` stops after the screen (what
+`ingest inspect` shows); `parse_bytes` goes on to the record. Nothing here imports Prefect.
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import checks, meta, readers, screen, sections, tables
 from .errors import InvalidInput, LimitExceeded, NotAReport
-from .record import Record, Source, Tables
+from .layout import Layout
+from .record import Meta, Record, Source, Tables
 from .settings import Settings, load_settings
 
 
-def parse_bytes(data: bytes, uri: str, settings: Settings | None = None,
-                media_type: str | None = None) -> Record:
-    """Parse one document's bytes into a record, or raise an `IngestError` with a reason."""
+@dataclass
+class Stages:
+    """What the stages up to the screen produced for one document."""
+
+    data: bytes
+    uri: str
+    layout: Layout
+    doc: sections.SectionedDoc
+    found: tables.Found
+    tables: Tables
+    meta: Meta
+    verdict: screen.Verdict
+
+    @property
+    def warnings(self) -> list[str]:
+        """The screen's doubts, then labels the tables stage matched only by wording."""
+        return self.verdict.warnings + [
+            f"{m.table} {m.kind} label {m.label[:30]!r} taken as {m.key} by its wording "
+            f"(similarity {m.score:.2f})" for m in self.found.poor_matches()]
+
+    def record(self) -> Record:
+        """The record: metadata, sections, tables, then statements and checks."""
+        layout = self.layout
+        record = Record(
+            source=Source(uri=self.uri, sha256=hashlib.sha256(self.data).hexdigest(),
+                          media_type=layout.media_type, pages=layout.pages, ocr_pages=layout.ocr_pages),
+            meta=self.meta,
+            sections=self.doc.sections(),
+            tables=self.tables,
+            cell_text=self.found.cell_text,
+            warnings=self.warnings,
+        )
+        record.statements = _statements(record)
+        record.checks = checks.run(record.tables)
+        return record
+
+
+def run_stages(data: bytes, uri: str, settings: Settings | None = None,
+               media_type: str | None = None) -> Stages:
+    """Read, section, map the tables, read the metadata and screen one document; raise an
+    `IngestError` with a reason for input that cannot be read."""
     settings = settings or load_settings()
     if not data:
         raise InvalidInput("empty file")
@@ -35,20 +76,16 @@ def parse_bytes(data: bytes, uri: str, settings: Settings | None = None,
                        review_litigation=found.review_litigation)
     report_meta = meta.extract(doc, template=found.template)
     verdict = screen.screen(doc, canonical.model_dump(), report_meta)
-    if verdict.reason:
-        raise NotAReport(verdict.reason)
-    record = Record(
-        source=Source(uri=uri, sha256=hashlib.sha256(data).hexdigest(), media_type=media_type,
-                      pages=layout.pages, ocr_pages=layout.ocr_pages),
-        meta=report_meta,
-        sections=doc.sections(),
-        tables=canonical,
-        cell_text=found.cell_text,
-        warnings=verdict.warnings,
-    )
-    record.statements = _statements(record)
-    record.checks = checks.run(record.tables)
-    return record
+    return Stages(data, uri, layout, doc, found, canonical, report_meta, verdict)
+
+
+def parse_bytes(data: bytes, uri: str, settings: Settings | None = None,
+                media_type: str | None = None) -> Record:
+    """Parse one document's bytes into a record, or raise an `IngestError` with a reason."""
+    stages = run_stages(data, uri, settings, media_type)
+    if stages.verdict.reason:
+        raise NotAReport(stages.verdict.reason)
+    return stages.record()
 
 
 def _statements(record: Record):

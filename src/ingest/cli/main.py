@@ -27,6 +27,7 @@ def main() -> None:
 # Modules that define commands; each has `register(app: typer.Typer) -> None`.
 COMMAND_MODULES = (
     "ingest.cli.parse",      # parse
+    "ingest.cli.inspect",    # inspect: what each stage decided
     "ingest.cli.run",        # run (local paths or crawl)
     "ingest.cli.crawl",      # documents, schedule
     "ingest.cli.analysis",   # export, search, themes, checks, history, serve
