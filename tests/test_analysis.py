@@ -9,7 +9,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from ingest import analysis
+from ingest import analysis, series
 from ingest.cli.main import app
 from ingest.report_html import write_report
 
@@ -60,13 +60,17 @@ def test_trends(filled):
 
 
 def test_failed_checks_and_history(filled):
-    [failed] = analysis.failed_checks(filled)
-    assert (failed["agency"], failed["year"], failed["rule"]) == ("甲市石龙区科学技术局", 2023,
-                                                                 "requests_balance")
-    assert "差 3" in failed["detail"]
-    rows = analysis.history(filled, "科学技术局")
-    assert [(r["year"], r["problems"], r["new_requests"], r["checks_failed"]) for r in rows] == [
-        (2022, 1, 3.0, ""), (2023, 2, 7.0, "requests_balance")]
+    failed = analysis.failed_checks(filled)
+    assert [(f["agency_key"], f["year"], f["rule"], f["scope"]) for f in failed] == [
+        ("石龙区科学技术局", 2023, "requests_balance", "report"),
+        ("石龙区科学技术局", 2023, "carry_over", "series")]  # 2022 结转 1, 2023 上年结转 0
+    assert "差 3" in failed[0]["detail"]
+    assert failed[1]["evidence"]["values"] == {"total": [1, 0]}
+    rows = series.history(filled, "科学技术局")
+    assert [(r["year"], r["new_received"], r["checks_failed"], r["problem_themes"])
+            for r in rows] == [(2022, 3, "", "timeliness_update"),
+                               (2023, 7, "requests_balance;carry_over",
+                                "staff_capacity;timeliness_update*")]
     assert analysis.request_volumes(filled) == [
         {"year": 2022, "new_requests": 7.0, "reports": 2},
         {"year": 2023, "new_requests": 17.0, "reports": 2},
@@ -86,13 +90,19 @@ def test_cli_tables_json_and_csv(filled, db_url):
     levels = json.loads(invoke("themes", "--by", "level", "--db", db_url, "--json"))
     assert {r["level"] for r in levels} == {"县级", "省级", "乡级"}
     rows = list(csv.DictReader(io.StringIO(invoke("themes", "--by", "year", "--db", db_url,
-                                                  "--csv"))))
-    assert {"theme", "year", "statements", "reports", "share"} <= set(rows[0])
+                                                  "--csv"))))  # theme x year
+    assert list(rows[0]) == ["theme", "name", "2022", "2023", "2024", "reports"]
+    assert {r["theme"]: (r["2022"], r["2023"], r["2024"]) for r in rows} == {
+        "staff_capacity": ("0.5", "1.0", "1.0"), "timeliness_update": ("0.5", "0.5", "0.0")}
     failed = json.loads(invoke("checks", "--failed", "--db", db_url, "--json"))
-    assert [f["year"] for f in failed] == [2023]
-    assert len(json.loads(invoke("checks", "--all", "--db", db_url, "--json"))) == 5
+    assert [(f["year"], f["rule"]) for f in failed] == [(2023, "requests_balance"),
+                                                        (2023, "carry_over")]
+    assert len(json.loads(invoke("checks", "--all", "--db", db_url, "--json"))) == 7  # + 2 series
     history = invoke("history", "石龙区", "--db", db_url, "--csv")
     assert len(list(csv.DictReader(io.StringIO(history)))) == 3
+    agencies = json.loads(invoke("agencies", "--db", db_url, "--json"))
+    assert [(a["agency_key"], a["level"], a["years"]) for a in agencies][:2] == [
+        ("丙镇人民政府", "township", "2024"), ("乙省人民政府办公室", "province_department", "2023")]
 
 
 def test_report_html_is_self_contained(filled, tmp_path):

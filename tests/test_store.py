@@ -148,7 +148,7 @@ def test_reopening_keeps_data_and_schema_is_at_head(db_url, record_factory, save
         assert len(list(store.records())) == 1
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
-                == "0003"
+                == "0005"
 
 
 def test_sqlite_defaults_wal_and_foreign_keys(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
-"""Analyst views of a store: problem themes by year and by agency level (with trends), reports
-whose arithmetic fails, and one agency's reports across years.
+"""Analyst views of a store: problem themes by year and by agency level (with trends, and as a
+theme x year pivot), checks that fail with their verdicts, request volumes per year. One
+agency's reports across years are in `series.history`.
 
 Each function takes a store and returns plain rows (lists of dicts) that the CLI prints as a
 Rich table, JSON or CSV, and that the HTML report charts.
@@ -13,7 +14,7 @@ from functools import lru_cache
 from sqlalchemy import select
 
 from .settings import load_yaml
-from .store.models import CheckRow, Document, StatementRow, StatementTheme, TableCell
+from .store.models import CheckRow, Document, StatementRow, StatementTheme, TableCell, Verdict
 
 
 @lru_cache(maxsize=1)
@@ -108,49 +109,45 @@ def theme_trends(store) -> list[dict]:
     return sorted(rows, key=lambda r: -r["statements"])
 
 
-def failed_checks(store) -> list[dict]:
-    """Every failed arithmetic check with its report and detail, by agency and year."""
-    query = (select(Document.id, Document.agency, Document.year, Document.title, Document.uri,
-                    CheckRow.rule, CheckRow.detail)
+def themes_pivot(store) -> tuple[list[dict], list[str]]:
+    """Theme x year: per theme one row, per year the share of that year's reports whose
+    problem statements mention the theme (0.0 where none); and the year columns."""
+    by_year = themes_by(store, "year")
+    years = sorted({r["year"] for r in by_year if r["year"] is not None})
+    names = theme_names()
+    rows: dict[str, dict] = {}
+    for r in by_year:
+        if r["year"] is None:
+            continue
+        row = rows.setdefault(r["theme"], {"theme": r["theme"], "name": names.get(r["theme"], r["theme"]),
+                                           **{str(y): 0.0 for y in years}, "reports": 0})
+        row[str(r["year"])] = r["share"]
+        row["reports"] += r["reports"]
+    return sorted(rows.values(), key=lambda r: (-r["reports"], r["theme"])), [str(y) for y in years]
+
+
+def _checks(store, where, keys=None) -> list[dict]:
+    query = (select(Document.id, Document.agency, Document.agency_key, Document.year,
+                    Document.title, Document.uri, CheckRow.id.label("check_id"), CheckRow.rule,
+                    CheckRow.ok, CheckRow.detail, CheckRow.evidence, CheckRow.scope,
+                    CheckRow.fingerprint, Verdict.verdict, Verdict.note)
              .join(CheckRow, CheckRow.document_id == Document.id)
-             .where(CheckRow.ok.is_(False)).order_by(Document.agency, Document.year, CheckRow.id))
+             .outerjoin(Verdict, Verdict.fingerprint == CheckRow.fingerprint)
+             .where(*where).order_by(Document.agency_key, Document.year, CheckRow.id))
+    if keys is not None:
+        query = query.where(Document.agency_key.in_(list(keys)))
     with store.session() as session:
-        return [{"document_id": r.id, "agency": r.agency, "year": r.year, "title": r.title,
-                 "rule": r.rule, "detail": r.detail, "url": r.uri}
-                for r in session.execute(query)]
+        return [{"id": r.check_id, "document_id": r.id, "agency": r.agency,
+                 "agency_key": r.agency_key, "year": r.year, "title": r.title, "rule": r.rule,
+                 "ok": r.ok, "scope": r.scope, "detail": r.detail, "evidence": r.evidence,
+                 "fingerprint": r.fingerprint, "verdict": r.verdict, "note": r.note,
+                 "url": r.uri} for r in session.execute(query)]
 
 
-def _request_totals(store, doc_ids: list[int]) -> dict[int, float]:
-    query = select(TableCell.document_id, TableCell.value).where(
-        TableCell.document_id.in_(doc_ids), TableCell.table_name == "requests",
-        TableCell.row_key == "new_received", TableCell.col_key == "total")
-    with store.session() as session:
-        return {d: v for d, v in session.execute(query)}
-
-
-def history(store, agency: str) -> list[dict]:
-    """The reports of agencies whose name contains `agency`, by year: status, counts,
-    problem themes, failed checks and new requests received."""
-    query = (select(Document).where(Document.agency.contains(agency, autoescape=True))
-             .order_by(Document.agency, Document.year, Document.id))
-    with store.session() as session:
-        docs = list(session.scalars(query))
-    totals = _request_totals(store, [d.id for d in docs])
-    rows = []
-    for doc in docs:
-        record = doc.record or {}
-        statements = record.get("statements") or []
-        problems = [s for s in statements if s["type"] == "problem"]
-        themes = Counter(t for s in problems for t in s.get("themes") or [])
-        rows.append({"document_id": doc.id, "agency": doc.agency, "year": doc.year,
-                     "title": doc.title, "status": doc.status, "template": doc.template,
-                     "report_date": doc.report_date, "problems": len(problems),
-                     "improvements": sum(s["type"] == "improvement" for s in statements),
-                     "themes": ";".join(t for t, _ in themes.most_common()),
-                     "checks_failed": ";".join(c["rule"] for c in record.get("checks") or []
-                                               if not c["ok"]),
-                     "new_requests": totals.get(doc.id), "url": doc.uri})
-    return rows
+def failed_checks(store, keys=None) -> list[dict]:
+    """Every failed check (the report's own and the cross-year ones) with its report, detail,
+    evidence and the reviewer's verdict if any, by agency key and year."""
+    return _checks(store, [CheckRow.ok.is_(False)], keys)
 
 
 def request_volumes(store) -> list[dict]:
@@ -170,11 +167,23 @@ def request_volumes(store) -> list[dict]:
 
 
 def all_checks(store) -> list[dict]:
-    """Every check, passed or failed, with its report."""
-    query = (select(Document.id, Document.agency, Document.year, Document.uri, CheckRow.rule,
-                    CheckRow.ok, CheckRow.detail)
-             .join(CheckRow, CheckRow.document_id == Document.id)
-             .order_by(Document.agency, Document.year, CheckRow.id))
+    """Every check, passed, failed or uncertain (ok None), with its report."""
+    return _checks(store, [])
+
+
+def agencies(store) -> list[dict]:
+    """Per agency key: its level, the names it was reported under and the years."""
+    query = (select(Document.agency_key, Document.level, Document.agency, Document.year)
+             .where(Document.status == "ok", Document.agency_key.is_not(None)))
+    groups: dict[str, dict] = {}
     with store.session() as session:
-        return [{"document_id": r.id, "agency": r.agency, "year": r.year, "rule": r.rule,
-                 "ok": r.ok, "detail": r.detail, "url": r.uri} for r in session.execute(query)]
+        for key, level, name, year in session.execute(query):
+            g = groups.setdefault(key, {"agency_key": key, "level": level, "names": set(),
+                                        "years": set(), "reports": 0})
+            g["names"].add(name)
+            g["reports"] += 1
+            if year is not None:
+                g["years"].add(year)
+    return [{**g, "names": ";".join(sorted(g["names"])),
+             "years": ",".join(str(y) for y in sorted(g["years"]))}
+            for g in sorted(groups.values(), key=lambda g: g["agency_key"])]

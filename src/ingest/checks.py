@@ -1,14 +1,19 @@
 """Checks stage: the report's own arithmetic (RECORD.md, checks).
 
-Given the canonical tables, return one `Check` per rule that can be evaluated; a rule
-whose table is missing is left out. `detail` names the failing column, row or group
-and by how much.
+Given the canonical tables (and the sections, for `text_table`), return one `Check` per rule
+that can be evaluated; a rule whose table is missing is left out. `detail` names the failing
+column, row or group and by how much. `text_table` compares the totals the prose states
+(config/text_claims.yaml) with the table cells, with each sentence and cell as evidence.
+The cross-year rule `carry_over` needs two reports: it is evaluated in the store (series.py).
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Callable, Iterable
 
-from .record import Check, Table, Tables
+from .record import Check, Section, Table, Tables
+from .settings import load_yaml
 
 APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org")
 ALL_COLUMNS = APPLICANT_COLUMNS + ("total",)
@@ -77,8 +82,9 @@ RULES: dict[str, tuple[str, Callable[[Table], list[str]]]] = {
 }
 
 
-def run(tables: Tables) -> list[Check]:
-    """One Check per rule whose table is present."""
+def run(tables: Tables, sections: list[Section] | None = None,
+        year: int | None = None) -> list[Check]:
+    """One Check per rule whose table is present; `text_table` where the prose states a total."""
     out = []
     for rule, (table_name, fn) in RULES.items():
         table = getattr(tables, table_name)
@@ -86,4 +92,104 @@ def run(tables: Tables) -> list[Check]:
             continue
         failures = fn(table)
         out.append(Check(rule=rule, ok=not failures, detail="; ".join(failures) or None))
+    if sections:
+        found = text_table(tables, sections, year)
+        if found is not None:
+            out.append(found)
     return out
+
+
+# ---- text against tables ---------------------------------------------------------------
+SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+CLAUSE_BREAKS = "，,；;：:（("
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+
+
+@lru_cache(maxsize=1)
+def _claim_rules() -> dict:
+    """config/text_claims.yaml with every pattern compiled."""
+    data = load_yaml("text_claims.yaml")
+    number = data["number"]
+    claims = [{**c, "patterns": [re.compile(p.replace("{n}", number)) for p in c["patterns"]],
+               "exclude": re.compile(c["exclude"]) if c.get("exclude") else None,
+               "context": re.compile(c["context"]) if c.get("context") else None}
+              for c in data["claims"]]
+    return {"claims": claims, **{k: re.compile(data[k]) for k in ("qualifier", "skip", "other_scope")}}
+
+
+def _cell_value(tables: Tables, ref: str) -> float | None:
+    """The value of `table.row.col` (or a sum `a+b`), None when any cell is missing."""
+    total = 0.0
+    for part in ref.split("+"):
+        table_name, row, col = part.split(".")
+        value = (getattr(tables, table_name) or {}).get(row, {}).get(col)
+        if value is None:
+            return None
+        total += float(value)
+    return total
+
+
+def _sentences(sections: list[Section]) -> Iterable[str]:
+    for section in sections:
+        if section.id == "problems":
+            continue
+        for sentence in SENTENCE_END.split(section.text):
+            if sentence.strip():
+                yield sentence.strip()
+
+
+def _claim(tables: Tables, rules: dict, claim: dict, sentence: str, match: re.Match,
+           year: int | None) -> dict | None:
+    """One prose claim as evidence ({claim, sentence, stated, cells, ok, scope}), or None
+    when the sentence is about something else, another year, or the table lacks the cell."""
+    prefix = sentence[:match.end()]
+    clause = prefix[max(prefix.rfind(ch, 0, match.start()) for ch in CLAUSE_BREAKS) + 1:]
+    if (claim["exclude"] and claim["exclude"].search(match.group())) or rules["skip"].search(clause):
+        return None
+    if claim["context"] and not claim["context"].search(sentence):
+        return None
+    if year is not None and any(int(y) != year for y in YEAR.findall(prefix)):
+        return None
+    cells = [(ref, _cell_value(tables, ref)) for ref in claim["cells"]]
+    cells = [(ref, v) for ref, v in cells if v is not None]
+    if not cells:
+        return None
+    stated = float(match.group("n").replace(",", ""))
+    other_scope = rules["other_scope"].search(prefix)
+    definite = rules["qualifier"].search(sentence) and not other_scope
+    agrees = any(abs(v - stated) <= TOLERANCE for _, v in cells)
+    return {"claim": claim["id"], "sentence": sentence, "stated": stated,
+            "cells": [{"cell": ref, "value": v} for ref, v in cells],
+            "scope": other_scope.group() if other_scope else "own",
+            "ok": True if agrees else (False if definite else None)}
+
+
+def claims(tables: Tables, sections: list[Section], year: int | None = None) -> list[dict]:
+    """Every total the prose states that a table cell can be compared with."""
+    rules = _claim_rules()
+    out = []
+    for sentence in _sentences(sections):
+        for claim in rules["claims"]:
+            for pattern in claim["patterns"]:
+                found = [_claim(tables, rules, claim, sentence, m, year)
+                         for m in pattern.finditer(sentence)]
+                found = [f for f in found if f]
+                if found:
+                    out += found
+                    break
+    return out
+
+
+def text_table(tables: Tables, sections: list[Section], year: int | None = None) -> Check | None:
+    """The `text_table` check: false when a definite claim of the report's own scope disagrees
+    with its cell, null when only claims of uncertain scope disagree, None without claims."""
+    found = claims(tables, sections, year)
+    if not found:
+        return None
+    states = [c["ok"] for c in found]
+    ok = False if False in states else (None if None in states else True)
+    failures = [f"{c['claim']}: prose {_fmt(c['stated'])} ≠ {c['cells'][0]['cell']} "
+                f"{_fmt(c['cells'][0]['value'])} ({c['sentence'][:40]})"
+                for c in found if c["ok"] is not True]
+    return Check(rule="text_table", ok=ok, detail="; ".join(failures) or None,
+                 evidence={"claims": found})

@@ -53,7 +53,7 @@ class Stages:
             warnings=self.warnings,
         )
         record.statements = _statements(record)
-        record.checks = checks.run(record.tables)
+        record.checks = checks.run(record.tables, record.sections, record.meta.year)
         return record
 
 

@@ -136,7 +136,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json"),
         as_csv: bool = typer.Option(False, "--csv"),
     ) -> None:
-        """Problem statements per theme: trends (default), by year, or by agency level."""
+        """Problem statements per theme: trends (default), theme x year (share of each year's
+        reports), or by agency level."""
         if ctx.invoked_subcommand is not None:
             return
         from .. import analysis
@@ -146,7 +147,10 @@ def register(app: typer.Typer) -> None:
                 rows = analysis.theme_trends(store)
                 years = sorted({k for r in rows for k in r if k.isdigit()})
                 columns = ["theme", "name", "statements", *years, "trend_pp"]
-            elif by in ("year", "level"):
+            elif by == "year":
+                rows, years = analysis.themes_pivot(store)
+                columns = ["theme", "name", *years, "reports"]
+            elif by == "level":
                 rows = analysis.themes_by(store, by)
                 columns = ["theme", "name", by, "statements", "reports", "share"]
             else:
@@ -183,36 +187,79 @@ def register(app: typer.Typer) -> None:
         emit(rows, ["size", "uncovered", "keywords", "known_themes", "examples"],
              "candidate themes", as_json, False)
 
-    @app.command()
+    checks_app = typer.Typer(help="Checks that fail, and reviewers' verdicts on them.",
+                             invoke_without_command=True, no_args_is_help=False)
+    app.add_typer(checks_app, name="checks")
+
+    @checks_app.callback()
     def checks(
+        ctx: typer.Context,
         failed: bool = typer.Option(True, "--failed/--all", help="Only failed checks (default)."),
+        open_only: bool = typer.Option(False, "--open", help="Only failed checks without a verdict."),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json"),
         as_csv: bool = typer.Option(False, "--csv"),
     ) -> None:
-        """Reports whose own arithmetic fails, with the detail."""
+        """Reports whose own arithmetic, prose totals or cross-year figures fail, with the detail."""
+        if ctx.invoked_subcommand is not None:
+            return
         from .. import analysis
 
         with opened(db) as store:
             rows = analysis.failed_checks(store) if failed else analysis.all_checks(store)
-        emit(rows, ["agency", "year", "rule", "ok", "detail"] if not failed else
-             ["agency", "year", "rule", "detail"], "arithmetic checks", as_json, as_csv)
+        if open_only:
+            rows = [r for r in rows if r["verdict"] is None]
+        columns = ["id", "agency_key", "year", "rule", "ok", "detail", "verdict", "note"]
+        emit(rows, [c for c in columns if failed is False or c != "ok"], "checks", as_json, as_csv)
+
+    @checks_app.command("verdict")
+    def verdict(
+        check: str = typer.Argument(..., help="The check's id (ingest checks) or fingerprint."),
+        decision: str = typer.Argument(..., help="confirm | dismiss"),
+        note: Optional[str] = typer.Option(None, "--note", help="Why."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    ) -> None:
+        """Confirm or dismiss a failed check; kept across re-parses while its values stay the same."""
+        from ..errors import IngestError
+        from ..verdicts import set_verdict
+
+        with opened(db) as store:
+            try:
+                row = set_verdict(store, check, decision, note)
+            except IngestError as exc:
+                _fail(exc)
+        out.print(f"{row['verdict']}ed check {row['check']} ({row['rule']}, {row['agency_key']} "
+                  f"{row['year']}; fingerprint {row['fingerprint']})", markup=False, highlight=False)
 
     @app.command()
-    def history(
-        agency: str = typer.Argument(..., help="Agency name or part of it."),
+    def agencies(
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json"),
         as_csv: bool = typer.Option(False, "--csv"),
     ) -> None:
-        """An agency's reports across years."""
+        """Agency keys of the stored reports: level, names seen and years."""
         from .. import analysis
 
         with opened(db) as store:
-            rows = analysis.history(store, agency)
-        emit(rows, ["year", "agency", "status", "template", "problems", "improvements",
-                    "themes", "checks_failed", "new_requests"], f"history of {agency}",
-             as_json, as_csv)
+            rows = analysis.agencies(store)
+        emit(rows, ["agency_key", "level", "reports", "years", "names"], "agencies", as_json, as_csv)
+
+    @app.command()
+    def history(
+        agency: str = typer.Argument(..., help="Agency key, name, or part of either."),
+        db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json"),
+        as_csv: bool = typer.Option(False, "--csv"),
+    ) -> None:
+        """An agency's series: per year request volumes, failed checks, problem themes
+        (recurring ones marked *; after_fix: a problem again after last year's fix)."""
+        from .. import series
+
+        with opened(db) as store:
+            rows = series.history(store, agency)
+        emit(rows, ["agency_key", "year", "agency", "new_received", "carried_over",
+                    "results_total", "carried_forward", "checks_failed", "problem_themes",
+                    "after_fix"], f"history of {agency}", as_json, as_csv)
 
     @app.command()
     def serve(

@@ -12,8 +12,10 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .. import agencies, series
 from ..record import Record
 from ..search.index import index_document, unindex_document
+from ..verdicts import compared_values, fingerprint
 from . import same_report
 from .db import WRITE_OPTION
 from .models import (DOCUMENT_STATUSES, CheckRow, Document, DocumentSource, SectionRow,
@@ -81,14 +83,18 @@ class Store:
                 session.flush()
             else:
                 _delete_children(session, doc.id)
+            keys = {doc.agency_key}
             if status == "ok" and record is not None:
                 status, reason, record = _one_copy_per_report(session, doc.id, record)
             _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
                            record=record, parser_version=parser_version)
             _add_source(session, doc.id, uri)
             if record is not None:
-                _write_children(session, doc.id, record)
+                keys |= _resolve_keys(session, doc)
+                _write_children(session, doc, record)
                 index_document(session, doc.id)
+            session.flush()
+            series.refresh(session, keys)
             return Saved(doc.id, status, reason)
 
     def records(self) -> Iterator[dict]:
@@ -215,6 +221,8 @@ def _fill_document(doc: Document, *, uri: str, media_type: str | None, status: s
     doc.status, doc.reason, doc.parser_version = status, reason, parser_version
     doc.title = meta.title if meta else None
     doc.agency = meta.agency if meta else None
+    doc.agency_key = agencies.agency_key(doc.agency)
+    doc.level = agencies.level(doc.agency) if doc.agency else None
     doc.year = meta.year if meta else None
     doc.template = meta.template if meta else None
     doc.report_date = meta.report_date if meta else None
@@ -227,8 +235,28 @@ def _bulk(session: Session, model, rows: list[dict]) -> None:
         session.execute(insert(model), rows)
 
 
-def _write_children(session: Session, document_id: int, record: Record) -> None:
+def _resolve_keys(session: Session, doc: Document) -> set[str]:
+    """Re-key the stored documents that share `doc`'s lowest place unit and organ (a parent
+    unit is added where two parents of it are stored); return every key touched."""
+    if not doc.agency_key:
+        return set()
+    base = agencies.parse(doc.agency).base_key
+    others = list(session.scalars(select(Document).where(
+        Document.agency.is_not(None), Document.id != doc.id,
+        (Document.agency_key == base) | Document.agency_key.endswith(base, autoescape=True))))
+    group = [d for d in others if agencies.parse(d.agency).base_key == base] + [doc]
+    keys = agencies.resolve_keys(d.agency for d in group)
+    touched = set()
+    for d in group:
+        if d.agency_key != keys[d.agency]:
+            touched |= {d.agency_key, keys[d.agency]}
+            d.agency_key = keys[d.agency]
+    return touched | {doc.agency_key}
+
+
+def _write_children(session: Session, doc: Document, record: Record) -> None:
     """Sections, table cells, checks, statements and their themes, in few round trips."""
+    document_id = doc.id
     _bulk(session, SectionRow, [
         {"document_id": document_id, "position": i, "section_id": s.id, "heading": s.heading,
          "text": s.text} for i, s in enumerate(record.sections)])
@@ -236,7 +264,10 @@ def _write_children(session: Session, document_id: int, record: Record) -> None:
         {"document_id": document_id, "table_name": t, "row_key": r, "col_key": c, "value": v,
          "printed": record.cell_text.get(t, {}).get(r, {}).get(c)} for t, r, c, v in _cells(record)])
     _bulk(session, CheckRow, [
-        {"document_id": document_id, "rule": c.rule, "ok": c.ok, "detail": c.detail}
+        {"document_id": document_id, "rule": c.rule, "ok": c.ok, "detail": c.detail,
+         "evidence": c.evidence, "scope": "report",
+         "fingerprint": fingerprint(c.rule, doc.agency_key, doc.year,
+                                    compared_values(c.detail, c.evidence))}
         for c in record.checks])
     if not record.statements:
         return
