@@ -261,3 +261,10 @@ def test_a_list_inside_ru_deng_is_one_problem_after_a_framing_sentence():
                 "如栏目更新不够及时、解读形式较为单一、信息员业务能力有待提升等。")
     assert got[1] == ("problem", "如栏目更新不够及时、解读形式较为单一、信息员业务能力有待提升等")
     assert len(got) == 2 and got[0][0] == "other"
+
+
+def test_a_clause_opening_with_who_will_act_when_is_a_fix():
+    got = typed("对照上级要求，我局工作还存在以下问题：一是考核督促机制落实不到位；二是日常督查偏少。\n"
+                "2025年，我局将争取必要的经费和设备保障，夯实工作基础；下一步，我局将建立问题整改跟踪机制，确保问题整改到位。")
+    assert [t for t, _ in got] == ["problem", "problem", "improvement", "improvement"]
+    assert got[2][1] == "2025年，我局将争取必要的经费和设备保障，夯实工作基础"

@@ -42,13 +42,23 @@ def _wording() -> dict[str, re.Pattern]:
 
 def with_wording(text: str, scores: dict[str, float], rules: dict) -> dict[str, float]:
     """The model's scores plus `wording_weight` for each kind whose wording the text shows
-    (a fix opens with what will be done: 加强…; a problem judges: 薄弱, 不深入…)."""
+    (a fix opens with what will be done: 加强…; a problem judges: 薄弱, 不深入…), and
+    `plan_weight` for improvement where the text opens with who will act when (下一步，我局将…:
+    a planned action, which the model alone reads as a lead-in)."""
     weight = float(rules.get("wording_weight", 0.0))
-    if not weight:
-        return scores
     body = clean(strip_marker(text))
-    found = [kind for kind, pattern in _wording().items() if pattern.search(body)]
-    return {**scores, **{kind: scores.get(kind, 0.0) + weight for kind in found}}
+    found = [kind for kind, pattern in _wording().items() if pattern.search(body)] if weight else []
+    out = {**scores, **{kind: scores.get(kind, 0.0) + weight for kind in found}}
+    plan = _plan()
+    if plan and plan.search(body):
+        out["improvement"] = out.get("improvement", 0.0) + float(rules.get("plan_weight", 0.0))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _plan() -> re.Pattern | None:
+    pats = type_rules().get("plan_openers") or []
+    return re.compile("^(?:" + "|".join(pats) + ")") if pats else None
 
 
 def best(scores: dict[str, float]) -> str:
