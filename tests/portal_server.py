@@ -202,8 +202,9 @@ class Portal:
             return _send(h, route.status, b"<html><body>server error</body></html>")
         etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
         extra = {"ETag": etag, "Last-Modified": LAST_MODIFIED} if route.validators else {}
-        if route.validators and (h.headers.get("If-None-Match") == etag
-                                 or h.headers.get("If-Modified-Since") == LAST_MODIFIED):
+        asked = h.headers.get("If-None-Match")  # it wins over If-Modified-Since (RFC 9110)
+        if route.validators and (asked == etag if asked is not None
+                                 else h.headers.get("If-Modified-Since") == LAST_MODIFIED):
             return _send(h, 304, b"", extra=extra)
         if route.truncate:
             h.send_response(200)

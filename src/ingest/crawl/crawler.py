@@ -251,15 +251,17 @@ class Crawler:
             return
         if task.kind != "attachment" and media_type == HTML:
             links = extract_links(body, fetched.final_url, fetched.content_type)
+            listed_before = bool(self.frontier.known_children(task.url))
             attachments = self._follow(task, links)
             if task.kind == "listing":
-                self._listing_parsed(task, body, links)
+                self._listing_parsed(task, body, links, listed_before)
             if task.kind == "listing" or attachments:
                 self._finish(task.url, status="ok", reason=None, **validators)
                 return
         await self._report(task, body, validators)
 
-    def _listing_parsed(self, task: Task, body: bytes, links: list[Link]) -> None:
+    def _listing_parsed(self, task: Task, body: bytes, links: list[Link],
+                        listed_before: bool) -> None:
         """Note a script-drawn list; flag a listing that used to list links and now has none."""
         self._listings_ok += 1
         if any(classify(link, self.source.patterns) for link in links if link.url != task.url):
@@ -267,7 +269,7 @@ class Crawler:
         marker = script_marker(body)
         if marker:
             self.summary.script_drawn = marker
-        if self.frontier.known_children(task.url):
+        if listed_before:
             self._broken.append(f"{task.url} shows no report or page links any more"
                                 + (f" (its list is drawn by script: {marker})" if marker else ""))
 
@@ -298,13 +300,14 @@ class Crawler:
 
     def _follow(self, task: Task, links: list[Link]) -> int:
         """Schedule the page's report links (or record why not); return the attachment count."""
-        attachments = 0
+        attachments, linked = 0, []
         for link in links:
             kind = classify(link, self.source.patterns)
             if task.kind == "api" and kind is None:
                 kind = "attachment" if self._is_file(link) else "article"
             if kind is None or link.url == task.url:
                 continue
+            linked.append(link.url)
             if kind == "not_report":
                 self.frontier.record(link.url, kind="article", status="not_report",
                                      reason=not_report_reason(link), parent_url=task.url)
@@ -324,6 +327,7 @@ class Crawler:
             self._retitled(task, link)
             depth = task.depth + (kind != "listing" or task.kind not in LISTS)  # pages of one list
             self.frontier.schedule(Task(link.url, kind, depth, task.url, link.text))
+        self.frontier.relink(task.url, linked)
         return attachments
 
     def _is_file(self, link: Link) -> bool:

@@ -81,6 +81,21 @@ class Frontier:
         return [Task(child, self.known[child]["kind"], self.known[child]["depth"] or 0, url)
                 for child in self._children.get(url, ()) if not self._unfollowed(child)]
 
+    def relink(self, parent: str, urls: list[str]) -> None:
+        """`parent` answered in full and links `urls` now: a child no longer on it is
+        unlinked (no longer walked when `parent` answers 304); an unlinked URL found
+        here is adopted."""
+        now = set(urls)
+        for child in list(self._children.get(parent, ())):
+            if child not in now:
+                self._children[parent].remove(child)
+                self.update(child, parent_url=None)
+        for url in urls:
+            row = self.known.get(url)
+            if row is not None and row.get("parent_url") is None and url != parent:
+                self.update(url, parent_url=parent)
+                self._children[parent].append(url)
+
     def known_records(self, url: str) -> list[dict]:
         """The links on `url` last time that were recorded, not followed (out of scope, not
         a report); they count as seen again."""
