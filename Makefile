@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test devset-guard bench clean
+.PHONY: setup demo test devset-guard realdev-guard bench clean
 
 $(BIN)/ingest: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ test: setup
 
 ## score the devset in ../shared (when present) and fail below the levels already reached
 devset-guard: setup
-	./scripts/devset-guard.sh
+	./scripts/devset-guard.sh devset
+
+## the same for the real reports in ../shared/realdev (and their not-reports' exit codes)
+realdev-guard: setup
+	./scripts/devset-guard.sh realdev
 
 ## benchmarks, run on demand (never in CI)
 bench: setup
