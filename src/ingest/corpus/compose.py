@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from . import problems_styles
 from .model import Para, ReportSpec, SectionSpec, Style, TableBlock
 from .numbers import BREAKS, ZERO_STYLES, Printer, legacy_stats_grid, make_tables
 from .phrases import bank, fill, pick, self_reference
@@ -200,6 +201,9 @@ def problems_sections(rng: random.Random, ctx: dict, template: str, number: int)
         first.statements += second.statements
         return [SectionSpec("problems", f"{ORDINALS[number]}、{rng.choice(h['problems_only'])}", first.paras),
                 SectionSpec("problems", f"{ORDINALS[number + 1]}、{rng.choice(h['fixes_only'])}", second.paras)], first.statements
+    styled = problems_styles.written(rng, ctx, h["problems"], number)  # real reports' layouts
+    if styled:
+        return styled
     w = ProblemWriter(rng, ctx)
     w.framing(0.3)
     style = rng.choice(("label_inline", "lead_inline", "subhead", "paras", "plain", None))
