@@ -8,6 +8,7 @@ characters into the cells, and `ruled_tables` makes span-aware grids of them.
 from __future__ import annotations
 
 import bisect
+import re
 
 from pdfplumber.table import (TableSettings, cells_to_tables, edges_to_intersections,
                               intersections_to_cells, merge_edges)
@@ -116,13 +117,52 @@ def cell_text(chars: list[Obj]) -> str:
     return join_wrapped(extract_text(chars).splitlines()) if chars else ""
 
 
+PROSE = re.compile(r"[，。；！？]")  # sentence punctuation
+PROSE_CHARS = 20  # a cell across the whole grid holding this many characters of sentences is prose
+
+
+def _prose(box: Box, text: str, left: float, right: float, tol: float = 2.0) -> bool:
+    """A cell as wide as its grid holding a line or more of sentences: a framed paragraph."""
+    return (box[0] <= left + tol and box[2] >= right - tol and len(text) >= PROSE_CHARS
+            and bool(PROSE.search(text)))
+
+
+def without_frames(boxes: list[Box], texts: list[str]) -> tuple[list[Box], list[str]]:
+    """Given a grid's cells, return those of the table it holds, if any: the rows of framed
+    prose above and below it (Word and WPS box every line of a text frame) cut off, nothing
+    when it is a single column or when framed prose is most of its text. A table is a grid
+    of several rows and columns of short cells; a frame around paragraphs is not."""
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    cells = sorted(zip(boxes, texts), key=lambda bt: (bt[0][1], bt[0][0]))
+
+    def alone(k: int) -> bool:  # the only cell of its row band
+        box = cells[k][0]
+        return not any(o[1] < box[3] - 1 and box[1] < o[3] - 1 for j, (o, _) in enumerate(cells) if j != k)
+
+    while cells and _prose(*cells[0], left, right) and alone(0):
+        cells.pop(0)
+    while cells and _prose(*cells[-1], left, right) and alone(len(cells) - 1):
+        cells.pop()
+    if len(cells) < 2:
+        return [], []
+    xs = {round(b[0]) for b, _ in cells} | {round(b[2]) for b, _ in cells}
+    total = sum(len(t) for _, t in cells)
+    prose = sum(len(t) for b, t in cells if _prose(b, t, left, right))
+    if len(xs) < 3 or (total and prose > total / 2):
+        return [], []
+    return [b for b, _ in cells], [t for _, t in cells]
+
+
 def ruled_tables(content: PageContent, chars: list[Obj]) -> list[TableItem]:
-    """Tables drawn with ruling lines, as span-aware grids."""
+    """Tables drawn with ruling lines, as span-aware grids; grids that frame paragraphs
+    give their text back to the page (see `without_frames`)."""
     if not content.edges:
         return []
     items = []
     for boxes in table_cells(ruling_edges(content.edges)):
         if len(boxes) >= 2:
             texts = [cell_text(inside) for inside in chars_by_cell(chars, boxes)]
-            items.append(table_item(boxes, texts, content.width, tol=2.0))
+            boxes, texts = without_frames(boxes, texts)
+            if boxes:
+                items.append(table_item(boxes, texts, content.width, tol=2.0))
     return items
