@@ -126,6 +126,7 @@ def test_review_table_standard_and_transposed():
 def test_values_and_blanks():
     assert tables.parse_value("1,234") == 1234
     assert tables.parse_value("—") == 0 and tables.parse_value("／") == 0 and tables.parse_value("无") == 0
+    assert tables.parse_value("_") == 0 and tables.parse_value("＿") == 0  # an underscore for none
     assert tables.parse_value("251000元", money=True) == 25.1
     assert tables.parse_value("3.20万元", money=True) == 3.2
     assert tables.parse_value("属于国家秘密") is None
