@@ -1,5 +1,5 @@
 """Sections and meta stages: heading spellings, glued headings, legacy chapters, dates."""
-from ingest import meta, screen, sections
+from ingest import dates, meta, screen, sections
 from ingest.layout import Block, Layout
 
 
@@ -80,9 +80,9 @@ def test_not_a_report():
 
 
 def test_chinese_numerals():
-    assert meta.cn_to_int("二〇二五") == 2025 and meta.cn_to_int("二十七") == 27 and meta.cn_to_int("十") == 10
-    assert meta.parse_date("二〇二六年一月二十七日") == "2026-01-27"
-    assert meta.parse_date("2026年13月40日") is None
+    assert dates.cn_to_int("二〇二五") == 2025 and dates.cn_to_int("二十七") == 27 and dates.cn_to_int("十") == 10
+    assert dates.parse_date("二〇二六年一月二十七日") == "2026-01-27"
+    assert dates.parse_date("2026年13月40日") is None
 
 
 def test_glued_headings_keep_the_first_sentence_whole():

@@ -7,8 +7,8 @@ reported on; the report date is the 落款 date at the end, in Chinese or Arabic
 from __future__ import annotations
 
 import re
-from datetime import date
 
+from .dates import PUBLISHER, cn_to_int, signed_date
 from .record import Meta
 from .sections import SectionedDoc, head_lines
 
@@ -17,38 +17,8 @@ _TAIL = r"(?P<tail>(?:政府信息公开|政务公开|信息公开)(?:年报|[^�
 _AGENCY_CHARS = r"(?:[^，。：:；、“”《》()（）]|（[^（）]{1,20}）|\([^()]{1,20}\))"  # 办公室（政务公开办）
 _TITLE = re.compile(rf"(?P<agency>{_AGENCY_CHARS}{{2,40}}?)(?:关于)?{_YEAR}年度?{_TAIL}")
 _TITLE_YEAR_FIRST = re.compile(rf"{_YEAR}年度?(?P<agency>[^，。：:；“”]{{2,30}}?){_TAIL}")
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = "〇零○ＯO一二三四五六七八九十"
-_DATE = re.compile(
-    rf"(?P<y>\d{{4}}|[{_CN}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*"
-    rf"(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日")
-_DATE_DOTTED = re.compile(r"(?P<y>20\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")
 _AGENCY_END = re.compile(r"(人民政府|办公室|办公厅|办事处|委员会|局|厅|委|署|院|中心|管委会|街道|镇|乡)$")
-_SIGNATURE = re.compile(r"^(?:发布机构|发布单位|发布机关|编制单位|单位)[:：]\s*(?P<agency>\S+)$")
 _NOISE = ("（图片版）", "(图片版)", "图片版")
-
-
-def cn_to_int(text: str) -> int:
-    """二〇二五 -> 2025 (digit by digit), 二十七 -> 27, 十 -> 10; Arabic passes through."""
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_DIGIT.get(tens, 1) if tens else 1) * 10 + (_CN_DIGIT.get(ones, 0) if ones else 0)
-    return int("".join(str(_CN_DIGIT.get(ch, 0)) for ch in text))
-
-
-def parse_date(text: str) -> str | None:
-    m = _DATE.search(text) or _DATE_DOTTED.search(text)
-    if not m:
-        return None
-    try:
-        return date(cn_to_int(m["y"]), cn_to_int(m["m"]), cn_to_int(m["d"])).isoformat()
-    except ValueError:
-        return None
-
-
 _REGION = re.compile(r"^[\u4e00-\u9fff]{2,15}?(省|自治区|市|州|盟|县|区|旗|镇|乡|街道)")
 _REGION_END = re.compile(r"(省|自治区|市|州|盟|县|区|旗|镇|乡|街道|办事处)$")
 
@@ -91,15 +61,19 @@ def find_title(doc: SectionedDoc) -> tuple[str | None, str | None, int | None]:
 
 
 def signature(doc: SectionedDoc) -> tuple[str | None, str | None]:
-    """(agency, date) from the signature lines at the end of the report."""
+    """(agency, date) from the signature lines: the 落款 the sections stage took off the end
+    of the report, else the last lines of the document. A page's 发布日期 is not a 落款
+    (unless it follows a 发布机构：… line: a signature printed as labelled fields)."""
+    lines = [re.sub(r"\s+", "", ln) for ln in (doc.closing_lines() or doc.lines()[-8:])]
     agency = when = None
-    for line in reversed(doc.lines()[-8:]):
-        compact = re.sub(r"\s+", "", line)
-        if when is None and len(compact) <= 30:
-            when = parse_date(compact)
-            if when:
+    for i in range(len(lines) - 1, -1, -1):
+        compact = lines[i]
+        if when is None:
+            found = signed_date(compact, after_publisher=i > 0 and PUBLISHER.match(lines[i - 1]) is not None)
+            if found:
+                agency, when = agency or found[0], found[1]
                 continue
-        m = _SIGNATURE.match(compact)
+        m = PUBLISHER.match(compact)
         if m:
             agency = agency or m["agency"]
         elif agency is None and len(compact) <= 25 and _AGENCY_END.search(compact):
@@ -108,12 +82,15 @@ def signature(doc: SectionedDoc) -> tuple[str | None, str | None]:
 
 
 def template_of(doc: SectionedDoc, table_form: str | None, year: int | None) -> str:
+    """The tables' form when the report has the standard tables; else the form of the year
+    reported on (before 2019: legacy; 2019: the 2019 form; 2020 on: the 2021 form); with
+    no year either, the headings tell (the 2019/2021 reports' 收到和处理… chapter)."""
     if table_form:
         return table_form
+    if year is not None:
+        return "legacy" if year < 2019 else "2019" if year == 2019 else "2021"
     headings = "".join(p.heading or "" for p in doc.parts)
-    if "收到和处理" in headings or "行政复议、行政诉讼情况" in headings or "存在的主要问题及改进情况" in headings:
-        return "2019" if year == 2019 else "2021"
-    return "legacy"
+    return "2021" if "收到和处理" in headings or "行政复议、行政诉讼情况" in headings else "legacy"
 
 
 def extract(doc: SectionedDoc, template: str | None = None) -> Meta:

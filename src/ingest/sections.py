@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .dates import PUBLISHER, date_line
 from .layout import Block, Layout, Table
 from .record import Section
 from .settings import load_yaml
@@ -113,12 +114,19 @@ class Part:
 class SectionedDoc:
     layout: Layout
     parts: list[Part]
+    closing: list[Block] = field(default_factory=list)  # the 落款 (agency, date) and what follows it
 
     def sections(self) -> list[Section]:
         return [Section(id=p.id, heading=p.heading, text=p.text()) for p in self.parts]
 
     def tables(self) -> list[tuple[str, Table]]:
-        return [(p.id, b.table) for p in self.parts for b in p.blocks if b.kind == "table" and b.table]
+        """Every table with the id of its section; an appendix table after the 落款 counts
+        for the last section (some reports print their tables as an attachment)."""
+        tables = [(p.id, b.table) for p in self.parts for b in p.blocks if b.kind == "table" and b.table]
+        return tables + [(self.parts[-1].id, b.table) for b in self.closing if b.kind == "table" and b.table]
+
+    def closing_lines(self) -> list[str]:
+        return [ln.strip() for b in self.closing if b.kind != "table" for ln in b.text.split("\n") if ln.strip()]
 
     def part(self, section_id: str) -> Part | None:
         return next((p for p in self.parts if p.id == section_id), None)
@@ -149,7 +157,42 @@ def split(layout: Layout) -> SectionedDoc:
         if heading.rest:
             part.blocks.append(Block("paragraph", heading.rest, page=block.page))
         parts.append(part)
-    return SectionedDoc(layout, parts)
+    closing = _closing(parts[-1]) if len(parts) > 1 else []
+    return SectionedDoc(layout, parts, closing)
+
+
+_SENTENCE = re.compile(r"[。；;，,！？]")
+
+
+def _closing(last: Part) -> list[Block]:
+    """Take the 落款 off the end of the last section: the last block that ends in a date line
+    and nothing else, the short agency line above it, and whatever follows (an appendix such
+    as the old 统计表 with its title). A page's 发布日期 line is not a 落款."""
+    for i in range(len(last.blocks) - 1, -1, -1):
+        block = last.blocks[i]
+        if block.kind == "table":
+            continue
+        lines = [ln for ln in block.text.split("\n") if ln.strip()]
+        above = last.blocks[i - 1] if i > 0 else None
+        line_above = lines[-2] if len(lines) > 1 else above.text if above is not None else ""
+        labelled = PUBLISHER.match(re.sub(r"\s+", "", line_above)) is not None
+        if not lines or date_line(lines[-1], labelled) is None:
+            continue
+        if any(len(ln.strip()) > 30 or _SENTENCE.search(ln) for ln in lines[:-1]):
+            continue
+        start = i
+        if len(lines) == 1 and above is not None and above.kind != "table" and _signature_line(above.text):
+            start = i - 1
+        closing = last.blocks[start:]
+        del last.blocks[start:]
+        return closing
+    return []
+
+
+def _signature_line(text: str) -> bool:
+    compact = re.sub(r"\s+", "", text)
+    return (4 <= len(compact) <= 30 and "\n" not in text.strip() and not _SENTENCE.search(compact)
+            and not re.match(r"[（(\d一二三四五六七八九十]", compact))
 
 
 def _short(block: Block) -> bool:

@@ -42,9 +42,20 @@ def read_html(data: bytes, settings: Settings, charset: str | None = None) -> La
     body = find_body(root)
     blocks = list(walk(body))
     page_title = find_page_title(root, body)
-    if page_title and not any(page_title in b.text for b in blocks[:3]):
+    if page_title and not _has_title(blocks):
         blocks.insert(0, Block("heading", page_title, level=1))
     return Layout(blocks=[b for b in blocks if b.kind == "table" or b.text.strip()], title_hint=title_hint)
+
+
+def _has_title(blocks: list[Block]) -> bool:
+    """The body opens with its own title, maybe over two lines (…2019年 / 政府信息公开工作年度报告)."""
+    head = ""
+    for block in blocks[:4]:
+        text = re.sub(r"\s+", "", block.text)
+        if block.kind == "table" or len(text) > 40 or re.search(r"[。，,；;：:]", text):
+            break
+        head += text
+    return any(cue in head for cue in ("报告", "年报"))
 
 
 def _text(el) -> str:
@@ -66,14 +77,67 @@ def strip_chrome(root) -> None:
             el.drop_tree()
 
 
+_UNIT_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "table"}
+_LEAF_TAGS = {"div", "span", "font", "center", "section", "li", "dd", "td"}
+_NESTED_BLOCKS = {"p", "div", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "section"}
+_CONTAINERS = {"div", "td", "article", "section", "main", "body", "center", "font", "span", "blockquote"}
+
+
 def find_body(root):
-    """The element whose own paragraphs and tables hold the most text."""
-    best, best_score = root.find(".//body") if root.find(".//body") is not None else root, 0
-    for el in root.iter("div", "td", "article", "section", "main", "body"):
-        score = sum(len(_text(ch)) for ch in el if isinstance(ch.tag, str) and ch.tag in ("p", "table", "div", "h1", "h2", "h3", "h4", "section", "span", "font", "center"))
-        if score > best_score:
-            best, best_score = el, score
-    return best
+    """The element that holds the report's paragraphs: the container with the most
+    non-link text in paragraph units (p, h1-h6, tables, divs of text alone) of its own.
+
+    A unit counts for its nearest container; a wrapper that holds nothing but the unit
+    (<div style="overflow-x:auto"><table>) passes it on to the container above. Menus,
+    breadcrumbs and link lists are mostly anchor text, so they weigh little; the wrappers
+    around the article (page frame, tabs, layout tables) hold units only through the article
+    container, so they do not outweigh it."""
+    body = root.find(".//body")
+    fallback = body if body is not None else root
+    scores: dict = {}
+    for unit in _units(fallback):
+        container = _container_of(unit)
+        if container is not None:
+            scores[container] = scores.get(container, 0) + _own_text_len(unit)
+    if not scores:
+        return fallback
+    best = max(scores, key=lambda el: scores[el])
+    return best if scores[best] > 0 else fallback
+
+
+def _units(el):
+    """Paragraph units under `el`, outermost first (a unit's own descendants are not units)."""
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.lower()
+        if tag in _UNIT_TAGS and child.find(".//table") is None and (tag != "table" or is_data_table(child)):
+            yield child
+        elif tag in _LEAF_TAGS and not _has_block_descendant(child):
+            yield child
+        else:
+            yield from _units(child)
+
+
+def _has_block_descendant(el) -> bool:
+    return any(d is not el and isinstance(d.tag, str) and d.tag.lower() in _NESTED_BLOCKS for d in el.iter())
+
+
+def _container_of(unit):
+    """The nearest ancestor that holds more than this one unit."""
+    parent = unit.getparent()
+    while parent is not None and parent.getparent() is not None:
+        if parent.tag in _CONTAINERS and sum(1 for ch in parent if isinstance(ch.tag, str) and _text(ch)) > 1:
+            return parent
+        parent = parent.getparent()
+    return parent
+
+
+def _own_text_len(el) -> int:
+    """Characters of text outside links (menus and link lists are all links)."""
+    total = len(_text(el))
+    links = sum(len(_text(a)) for a in el.iter("a"))
+    return max(0, total - links)
 
 
 def find_page_title(root, body) -> str | None:
