@@ -22,7 +22,6 @@ LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "town
                "street": "街道", "department": "部门"}
 # a place unit never contains these (人民政府石桥街道 is not a place)
 NOT_IN_UNIT = re.compile(r"政府|委员会|局|厅|办|院|会|所|中心|队|处")
-MASK = "\ue000"  # stands in for the characters of an ignored word (市场, 城乡…) while parsing
 
 
 @dataclass(frozen=True)
@@ -54,15 +53,23 @@ def _aliases() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _unit_rules() -> tuple[re.Pattern, dict[str, str], re.Pattern | None]:
-    """(unit pattern, suffix -> level, ignored-word pattern)."""
+def _unit_rules() -> tuple[re.Pattern, dict[str, str], tuple[str, ...], tuple[str, ...]]:
+    """(unit pattern, suffix -> level, ignored words, endings of no place)."""
     data = load_yaml("agency_levels.yaml")
     level_of = {s: lv for lv, suffixes in data["units"].items() for s in suffixes}
     suffixes = "|".join(map(re.escape, sorted(level_of, key=len, reverse=True)))
     pattern = re.compile(rf"(.{{1,9}}?)({suffixes})")
-    ignore = sorted(data.get("ignore") or [], key=len, reverse=True)
-    ignored = re.compile("|".join(map(re.escape, ignore))) if ignore else None
-    return pattern, level_of, ignored
+    return (pattern, level_of, tuple(data.get("ignore") or ()),
+            tuple(data.get("not_place_endings") or ()))
+
+
+def _not_a_place(text: str, start: int, end: int) -> bool:
+    """A unit candidate text[start:end] that is an ignored word (城市 of 城市管理局), whose
+    suffix begins one (市 of 市场监督管理局) or that ends like no place does (住房和城乡)."""
+    _, _, ignore, endings = _unit_rules()
+    unit = text[start:end]
+    return unit in ignore or unit.endswith(endings) or any(
+        text.startswith(w, k) and k + len(w) > end for w in ignore for k in range(start, end))
 
 
 def clean(name: str | None) -> str:
@@ -86,18 +93,17 @@ def _organ_key(organ: str) -> str:
 def parse(name: str | None) -> Name:
     """Given an agency name as printed, return its place units and normalised organ."""
     text = clean(name)
-    pattern, level_of, ignored = _unit_rules()
-    masked = ignored.sub(lambda m: MASK * len(m.group()), text) if ignored else text
+    pattern, level_of, _, _ = _unit_rules()
     municipalities = set(_aliases().get("municipalities") or [])
     units: list[tuple[str, str]] = []
     pos = 0
     while True:
-        m = pattern.match(masked, pos)
-        if not m or MASK in m.group(1) or NOT_IN_UNIT.search(m.group(1)):
+        m = pattern.match(text, pos)
+        if not m or NOT_IN_UNIT.search(m.group(1)) or _not_a_place(text, pos, m.end()):
             break
         end, suffix = m.end(), m.group(2)
-        while end < len(masked) and masked[end] in "市县区":  # 杭州+市, 沙市+区: one unit
-            suffix, end = masked[end], end + 1
+        while end < len(text) and text[end] in "市县区" and not _not_a_place(text, pos, end + 1):
+            suffix, end = text[end], end + 1  # 杭州+市, 沙市+区: one unit
         unit = text[pos:end]
         units.append((unit, "province" if unit in municipalities else level_of[suffix]))
         pos = end

@@ -289,10 +289,11 @@ def style(rng: random.Random) -> Style:
                  font_size=rng.choice((10.5, 11.0, 12.0)))
 
 
-def report(rng: random.Random, name: str) -> ReportSpec:
-    """A complete random report."""
-    org, scale = agency(rng)
-    year = rng.choices(range(2009, 2026), weights=[2] * 10 + [3] + [4] * 6)[0]
+def report(rng: random.Random, name: str, who: tuple[str, int] | None = None,
+           year: int | None = None) -> ReportSpec:
+    """A complete random report (`who` = (agency, request scale) and `year` fixed: series.py)."""
+    org, scale = who or agency(rng)
+    year = year or rng.choices(range(2009, 2026), weights=[2] * 10 + [3] + [4] * 6)[0]
     template = template_for(rng, year)
     tables: dict = {"proactive": None, "requests": None, "review_litigation": None}
     cell_text: dict = {}
