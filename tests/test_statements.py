@@ -268,3 +268,9 @@ def test_a_clause_opening_with_who_will_act_when_is_a_fix():
                 "2025年，我局将争取必要的经费和设备保障，夯实工作基础；下一步，我局将建立问题整改跟踪机制，确保问题整改到位。")
     assert [t for t, _ in got] == ["problem", "problem", "improvement", "improvement"]
     assert got[2][1] == "2025年，我局将争取必要的经费和设备保障，夯实工作基础"
+
+
+def test_a_sub_heading_with_a_tail_after_its_label_is_still_a_label():
+    assert sub_heading_kind("（一）存在的问题及原因") == "problem"
+    got = typed("（一）存在的问题及原因\n受机构改革影响，信息员变动频繁，业务衔接不畅。\n（二）下一步工作\n加强信息员培训，保持队伍稳定。")
+    assert got == [("problem", "受机构改革影响，信息员变动频繁，业务衔接不畅"), ("improvement", "加强信息员培训，保持队伍稳定")]

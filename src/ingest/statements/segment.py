@@ -56,6 +56,7 @@ def rules() -> dict:
             r"\s*[：:]\s*"),
         "labels": labels,
         "max_label_chars": int(cfg.get("max_label_chars", 30)),
+        "label_tails": sorted(cfg.get("label_tails") or [], key=len, reverse=True),
         "framing": [re.compile(p) for p in cfg["framing"]["patterns"]],
         "hint": cfg["framing"]["hint"],
         "lead_in_max": int(cfg["framing"].get("lead_in_max_chars", 80)),
@@ -97,8 +98,13 @@ def sub_heading_kind(line: str) -> str | None:
     body = strip_marker(line).strip(TRIM)
     if not body or len(body) > rules()["max_label_chars"] or re.search(r"[。；;，,]", body):
         return None
-    # chapter-style headings (二、改进措施) are stripped above; a body is a heading only if it ends in a label
+    # chapter-style headings (二、改进措施) are stripped above; a body is a heading only if it ends
+    # in a label, or in a label and a tail such as 及原因 (存在的问题及原因)
     kind = label_kind(body)
+    for tail in rules()["label_tails"]:
+        if body.endswith(tail) and len(body) > len(tail):
+            body = body[: -len(tail)]
+            break
     if kind and any(body.endswith(lab) for labs in rules()["labels"].values() for lab in labs):
         return kind
     return None
