@@ -164,3 +164,19 @@ def test_history_marks_recurring_problems_and_fixes_that_did_not_hold(store, rec
     listed = json.loads(invoke("agencies", "--db", db_url, "--json"))
     assert [(a["agency_key"], a["level"], a["years"], a["names"]) for a in listed] == [
         ("某区人民政府", "county", "2021,2022,2023", "乙市某区人民政府;某区人民政府")]
+
+
+def test_a_served_snapshot_keeps_keys_series_checks_and_verdicts(store, record_factory,
+                                                                save_record, tmp_path):
+    from ingest.serve import snapshot
+    from ingest.store import open_store
+    from ingest.verdicts import set_verdict
+
+    save_record(store, record_factory("丁市某县水利局", 2022))
+    save_record(store, record_factory("某县水利局", 2023))
+    [failed] = analysis.failed_checks(store)
+    set_verdict(store, failed["fingerprint"], "confirm", "上年结转漏填")
+    with open_store(f"sqlite:///{snapshot(store, tmp_path / 'snap.db')}") as copy:
+        [served] = analysis.failed_checks(copy)
+    assert (served["agency_key"], served["rule"], served["verdict"], served["note"]) == (
+        "某县水利局", "carry_over", "confirm", "上年结转漏填")

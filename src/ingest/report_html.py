@@ -83,6 +83,27 @@ def line_chart(series: dict[str, list[tuple[int, float]]], title: str, width: in
     return "".join(parts)
 
 
+def heatmap(rows: list[dict], columns: list[str], title: str, percent: bool = True) -> str:
+    """Rows (each with a `name`) × columns of values in 0..1 as an HTML table, each cell
+    shaded by its value: theme × year shares instead of overlapping lines."""
+    if not rows or not columns:
+        return f'<p class="muted">{escape(title)}: no data</p>'
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = []
+    for row in rows:
+        cells = []
+        for c in columns:
+            v = float(row.get(c) or 0)
+            text = (f"{100 * v:.0f}%" if v else "") if percent else ("●" if v else "")
+            colour = "#fff" if v > 0.55 else "#222"
+            cells.append(f'<td class="heat" data-share="{v:g}" title="{escape(row["name"])} {c}: '
+                         f'{100 * v:.0f}%" style="background:rgba(78,121,167,{v:.2f});'
+                         f'color:{colour};text-align:center">{text}</td>')
+        body.append(f'<tr><th class="heat-label">{escape(row["name"])}</th>{"".join(cells)}</tr>')
+    return (f'<table class="heatmap" aria-label="{escape(title)}"><caption>{escape(title)}'
+            f'</caption><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+
+
 def html_table(rows: list[dict], columns: list[str]) -> str:
     if not rows:
         return '<p class="muted">none</p>'

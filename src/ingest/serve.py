@@ -32,7 +32,8 @@ def metadata_for(db_name: str) -> dict:
 
 
 def snapshot(source: Store, path: Path) -> Path:
-    """Copy every document of `source` into a new SQLite store at `path`."""
+    """Copy every document of `source`, and the reviewers' verdicts, into a new SQLite store
+    at `path` (its cross-year checks and agency keys are computed again as it is filled)."""
     by_sha = {r["source"]["sha256"]: r for r in source.records()}
     from .record import Record
 
@@ -43,8 +44,22 @@ def snapshot(source: Store, path: Path) -> Path:
                                  media_type=doc["media_type"], status=doc["status"],
                                  reason=doc["reason"], parser_version=doc["parser_version"],
                                  record=Record.model_validate(record) if record else None)
+        _copy_verdicts(source, target)
         checkpoint(target.engine)
     return path
+
+
+def _copy_verdicts(source: Store, target: Store) -> None:
+    from sqlalchemy import insert, select
+
+    from .store.models import Verdict
+
+    columns = [c for c in Verdict.__table__.columns if c.name != "id"]
+    with source.session() as session:
+        rows = [dict(r._mapping) for r in session.execute(select(*columns))]
+    if rows:
+        with target.writer.begin() as session:
+            session.execute(insert(Verdict), rows)
 
 
 def sqlite_file(url: str | None, workdir: Path) -> Path:

@@ -1,9 +1,10 @@
-"""Datasette plugin for `ingest serve`: search SQL functions and the theme trends page.
+"""Datasette plugin for `ingest serve`: search SQL functions and the analyst's pages.
 
 - `ingest_match(q)`: the FTS5 MATCH expression for a user query, segmented like the index;
 - `ingest_snippet(text, q)`: a snippet of the original text with the matches marked;
 - cells of a `snippet` column render its <mark> tags (everything else escaped);
-- `/-/themes`: problem-theme trends as an inline SVG chart (no scripts, no CDN).
+- `/` (the questions first), `/-/report/ID`, `/-/agency/KEY`, `/-/themes` (theme × year
+  heatmap), `/-/checks`: pages built by `ingest.web` (no scripts, no CDN).
 """
 from __future__ import annotations
 
@@ -42,29 +43,73 @@ def render_cell(value, column):
     return Markup(html)
 
 
-def _trends_html(path: str) -> tuple[str, list[dict]]:
-    from ingest.analysis import theme_trends
-    from ingest.report_html import line_chart, trend_series
+def _page(path: str, build):
+    """Run `build(store)` on a read-only store of the served file."""
     from ingest.store import Store
     from ingest.store.db import readonly_engine
 
     store = Store(readonly_engine(path))
     try:
-        trends = theme_trends(store)
+        return build(store)
     finally:
         store.close()
-    return line_chart(trend_series(trends), "share of reports mentioning each theme"), trends
+
+
+def _database(datasette):
+    return next(d for name, d in datasette.databases.items() if not name.startswith("_"))
+
+
+async def _respond(datasette, request, title: str | None, body: str | None, status: int = 200):
+    if body is None:
+        title, body, status = "Not found", "<h1>Not found</h1>", 404
+    html = await datasette.render_template(
+        "ingest_page.html", {"page_title": title, "body": Markup(body)}, request=request)
+    return Response.html(html, status=status)
+
+
+async def landing_page(datasette, request):
+    from ingest import web
+
+    db = _database(datasette)
+    body = await asyncio.to_thread(_page, db.path, lambda s: web.landing(s, db.name))
+    return await _respond(datasette, request, "政府信息公开年度报告", body)
+
+
+async def report_page(datasette, request):
+    from ingest import web
+
+    found = await asyncio.to_thread(_page, _database(datasette).path,
+                                    lambda s: web.report_page(s, int(request.url_vars["id"])))
+    return await _respond(datasette, request, *(found or (None, None)))
+
+
+async def agency_page(datasette, request):
+    from urllib.parse import unquote
+
+    from ingest import web
+
+    key = unquote(request.url_vars["key"])
+    found = await asyncio.to_thread(_page, _database(datasette).path,
+                                    lambda s: web.agency_page(s, key))
+    return await _respond(datasette, request, *(found or (None, None)))
 
 
 async def themes_page(datasette, request):
-    db = next(d for name, d in datasette.databases.items() if not name.startswith("_"))
-    svg, trends = await asyncio.to_thread(_trends_html, db.path)
-    html = await datasette.render_template(
-        "ingest_themes.html", {"svg": Markup(svg), "trends": trends, "database": db.name},
-        request=request)
-    return Response.html(html)
+    from ingest import web
+
+    body = await asyncio.to_thread(_page, _database(datasette).path, web.themes_page)
+    return await _respond(datasette, request, "Theme trends", body)
+
+
+async def checks_page(datasette, request):
+    from ingest import web
+
+    body = await asyncio.to_thread(_page, _database(datasette).path, web.checks_page)
+    return await _respond(datasette, request, "Failed checks", body)
 
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/themes$", themes_page)]
+    return [(r"^/$", landing_page), (r"^/-/report/(?P<id>\d+)$", report_page),
+            (r"^/-/agency/(?P<key>[^/]+)$", agency_page), (r"^/-/themes$", themes_page),
+            (r"^/-/checks$", checks_page)]
