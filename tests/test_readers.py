@@ -133,3 +133,20 @@ def test_without_libreoffice_a_legacy_file_is_skipped_with_the_reason(monkeypatc
     monkeypatch.setattr(office, "soffice", lambda: None)
     parsed = parse_document("old.wps", data=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2040)
     assert parsed.status == "skipped" and "needs LibreOffice" in parsed.reason
+
+
+def test_text_copied_from_a_web_page_without_blank_lines_keeps_its_chapters():
+    from ingest.pipeline import parse_bytes
+    from reports import report_lines
+
+    lines = [ln for ln in report_lines() if isinstance(ln, str)]  # one paragraph a line, no blanks
+    record = parse_bytes("\n".join(lines).encode(), "copied.txt").to_json_dict()
+    assert [s["id"] for s in record["sections"]] == [
+        "preamble", "overview", "proactive", "requests", "review_litigation", "problems", "other_matters"]
+    assert record["meta"]["agency"] == "青禾县市场监督管理局" and record["meta"]["report_date"] == "2024-01-15"
+    wrapped = "一、总体情况\n2023年，本局通过门户网站主动公开信息86\n条，及时回应群众关切。\n二、主动公开政府信息情况"
+    from ingest.readers.text import blocks_from_lines
+
+    blocks = blocks_from_lines(wrapped.split("\n"))
+    assert [b.text.split("\n")[0] for b in blocks] == ["一、总体情况", "2023年，本局通过门户网站主动公开信息86",
+                                                      "二、主动公开政府信息情况"]

@@ -1,17 +1,32 @@
 """Plain text / Markdown reader: paragraphs by blank lines, tables as tab-separated rows.
 
 `#` headings become heading blocks; a run of lines holding tabs is one table (a line
-without tabs between two tabbed lines belongs to it).
+without tabs between two tabbed lines belongs to it). Text copied from a web page often has
+no blank lines at all, one paragraph per line: there a line that opens with a chapter or item
+marker (一、 （二） 3. 一是, config/layout.yaml) or follows a finished sentence starts a new
+block, and a line cut mid-sentence (hard-wrapped text) continues the one before.
 """
 from __future__ import annotations
 
 import re
 
 from ..layout import Block, Layout, Table
-from ..settings import Settings
+from ..settings import Settings, load_yaml
 from .encoding import decode
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s*(.+?)\s*#*$")
+_MARKER = re.compile("^(?:" + "|".join(f"(?:{p})" for p in load_yaml("layout.yaml")["paragraph_markers"]) + ")")
+_SENTENCE_END = re.compile(r"[。！？!?；;：:]$")
+
+
+_HEADING_CHARS = 30
+
+
+def _opens_block(prev: str, line: str) -> bool:
+    """Whether `line` starts a new paragraph inside a run of lines with no blank between: it
+    opens with a marker, or follows a finished sentence or a short marked heading line."""
+    heading = bool(_MARKER.match(prev)) and len(prev) <= _HEADING_CHARS
+    return bool(_MARKER.match(line) or _SENTENCE_END.search(prev) or heading)
 
 
 def read_text(data: bytes, settings: Settings) -> Layout:
@@ -49,6 +64,8 @@ def blocks_from_lines(lines: list[str]) -> list[Block]:
             flush_para()
             blocks.append(Block("heading", m.group(2), level=len(m.group(1))))
             continue
+        if para and _opens_block(para[-1], line.strip()):
+            flush_para()
         para.append(line.strip())
     flush_para()
     flush_table()
