@@ -47,6 +47,8 @@ def test_csv_and_parquet_views(store, db_url, record_factory, save_record, tmp_p
     documents = pq.read_table(tmp_path / "pq" / "documents.parquet").to_pylist()
     assert [(d["agency"], d["status"], d["checks_failed"]) for d in documents] == [
         ("甲市教育局", "ok", 0), ("乙县人民政府", "ok", 1), (None, "failed", 0)]
+    assert [(d["agency_key"], d["level"]) for d in documents] == [
+        ("甲市教育局", "city_department"), ("乙县人民政府", "county"), (None, None)]
     statements = pq.read_table(tmp_path / "pq" / "statements.parquet").to_pylist()
     assert len(statements) == 6 and statements[0]["themes"] == "policy_interpretation"
     cells = pq.read_table(tmp_path / "pq" / "table_cells.parquet").to_pylist()

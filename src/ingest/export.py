@@ -23,8 +23,8 @@ FORMATS = ("jsonl", "csv", "parquet", "opensearch")
 VIEWS = ("documents", "statements", "table_cells")
 OPENSEARCH_INDEX = "nianbao"
 DOCUMENT_FIELDS = ("document_id", "uri", "sha256", "status", "reason", "parser_version",
-                   "media_type", "title", "agency", "year", "template", "report_date",
-                   "statements", "problems", "checks_failed")
+                   "media_type", "title", "agency", "agency_key", "level", "year", "template",
+                   "report_date", "statements", "problems", "checks_failed")
 STATEMENT_FIELDS = ("document_id", "agency", "year", "title", "position", "section", "type",
                     "text", "themes")
 CELL_FIELDS = ("document_id", "agency", "year", "table", "row_key", "col_key", "value",
@@ -42,8 +42,14 @@ def _ids_by_sha(store) -> dict[str, int]:
 
 
 def document_rows(store) -> list[dict]:
-    """One row per stored document (every status), with counts from its record."""
+    """One row per stored document (every status), with counts from its record; failed
+    checks include the cross-year ones (carry_over, request_jump) stored with it."""
+    from .analysis import failed_checks
+
     records = {r["source"]["sha256"]: r for r in store.records()}
+    failed: dict[int, int] = {}
+    for row in failed_checks(store):
+        failed[row["document_id"]] = failed.get(row["document_id"], 0) + 1
     rows = []
     for doc in store.documents():
         record = records.get(doc["sha256"]) or {}
@@ -52,7 +58,7 @@ def document_rows(store) -> list[dict]:
                      "document_id": doc["id"],
                      "statements": len(statements),
                      "problems": sum(s["type"] == "problem" for s in statements),
-                     "checks_failed": sum(not c["ok"] for c in record.get("checks") or [])})
+                     "checks_failed": failed.get(doc["id"], 0)})
     return [{k: row.get(k) for k in DOCUMENT_FIELDS} for row in rows]
 
 
@@ -133,7 +139,7 @@ def opensearch_document(record: dict) -> dict:
                        for s in statements],
         "themes": sorted({t for s in statements for t in s.get("themes") or []}),
         "tables": record["tables"],
-        "checks_failed": [c["rule"] for c in record["checks"] if not c["ok"]],
+        "checks_failed": [c["rule"] for c in record["checks"] if c["ok"] is False],
     }
 
 

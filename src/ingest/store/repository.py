@@ -23,8 +23,8 @@ from .models import (DOCUMENT_STATUSES, CheckRow, Document, DocumentSource, Sect
 
 PARSED_STATUSES = ("ok", "not_report", "duplicate")  # a duplicate: these bytes, or this report, are in
 DOCUMENT_COLUMNS = ("id", "uri", "sha256", "media_type", "status", "reason", "parser_version",
-                    "title", "agency", "year", "template", "report_date", "created_at",
-                    "updated_at")
+                    "title", "agency", "agency_key", "level", "year", "template", "report_date",
+                    "created_at", "updated_at")
 URL_COLUMNS = tuple(c.name for c in Url.__table__.columns)
 CHILD_TABLES = (CheckRow, TableCell, StatementRow, SectionRow)
 
