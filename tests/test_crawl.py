@@ -138,13 +138,26 @@ def test_documents_command_lists_every_url_with_status_and_reason(crawled):
 
     result = CliRunner().invoke(app, ["documents", "--db", crawled["db"], "--json"])
     assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    rows = json.loads(result.stdout)  # one JSON array, like every other --json
     assert len(rows) == len(crawled["urls"])
+    lines = CliRunner().invoke(app, ["documents", "--db", crawled["db"], "--jsonl"])
+    assert [json.loads(line) for line in lines.stdout.splitlines()] == rows
     assert all({"url", "status", "reason"} <= set(r) for r in rows)
     assert all(r["reason"] for r in rows if r["status"] in ("failed", "skipped", "not_report"))
     failed = CliRunner().invoke(app, ["documents", "--db", crawled["db"], "--status", "failed",
-                                      "--json"])
+                                      "--jsonl"])
     assert {json.loads(x)["status"] for x in failed.stdout.splitlines()} == {"failed"}
+
+
+def test_sources_status_lists_each_source_with_its_last_run(crawled):
+    from ingest.cli.main import app
+
+    result = CliRunner().invoke(app, ["sources", "status", "--db", crawled["db"], "--json"])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    assert row["source"] == crawled["runs"][0]["summary"].source
+    assert row["report_links"] >= len(GOOD) and row["alarm"] is None
+    assert row["urls"] == len(crawled["urls"]) and row["gone"] == 0 and row["failed"] >= 5
 
 
 # ---- safety and limits on small portals of their own -------------------------------------

@@ -104,3 +104,50 @@ def test_host_gate_caps_concurrency_and_spaces_starts():
     peak, starts = asyncio.run(main())
     assert peak <= 2
     assert all(b - a >= 0.045 for a, b in zip(starts, starts[1:]))  # sleep never wakes early
+
+
+def _pdf_with_content(content: bytes) -> bytes:
+    """A one-page PDF whose page content stream is `content`, Flate-compressed."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
+               + b"\nendstream"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_whose_content_stream_inflates_past_the_limit_is_refused(tmp_path):
+    """A decompression bomb is refused with exit 2 and a reason, not called 'not a report'."""
+    import shutil
+    import subprocess
+    import sys
+
+    from ingest.settings import config_dir
+
+    config = tmp_path / "config"
+    shutil.copytree(config_dir(), config)
+    settings = config / "settings.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "max_unpacked_bytes: 209715200", "max_unpacked_bytes: 1000000"), encoding="utf-8")
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(_pdf_with_content(b"0 0 m " * 400_000))  # 2.4 MB of drawing, ~3 KB packed
+    small = tmp_path / "small.pdf"
+    small.write_bytes(_pdf_with_content(b"0 0 m " * 1000))
+    env = {**__import__("os").environ, "INGEST_CONFIG_DIR": str(config)}
+    run = [sys.executable, "-m", "ingest.cli.main", "parse"]
+    refused = subprocess.run([*run, str(bomb), "--json"], capture_output=True, text=True, env=env)
+    assert refused.returncode == 2, refused.stderr
+    assert "decompression bomb" in refused.stderr and "Traceback" not in refused.stderr
+    other = subprocess.run([*run, str(small), "--json"], capture_output=True, text=True, env=env)
+    assert other.returncode == 3 and "decompression" not in other.stderr  # empty page: no report

@@ -1,5 +1,6 @@
-"""`ingest documents` (every known URL and local document with status and reason) and
-`ingest schedule` (serve the nightly deployment of prefect.yaml locally)."""
+"""`ingest documents` (every known URL and local document with status and reason),
+`ingest schedule` (serve the nightly deployment of prefect.yaml locally) and, from
+cli/sources.py, `ingest sources status|discover`."""
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from . import LazyConsole
 out = LazyConsole()
 err = LazyConsole(stderr=True)
 URL_FIELDS = ("url", "status", "reason", "kind", "http_status", "document_id", "sha256",
-              "parent_url", "last_fetched", "last_changed")
+              "parent_url", "last_fetched", "last_changed", "next_due", "gone_since")
 
 
 def document_rows(store, status: str | None = None) -> list[dict]:
@@ -28,6 +29,16 @@ def document_rows(store, status: str | None = None) -> list[dict]:
     return rows
 
 
+def print_rows(rows: list[dict], as_json: bool, as_jsonl: bool) -> bool:
+    """Rows as one JSON array (--json) or JSON Lines (--jsonl); False when neither."""
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
+    elif as_jsonl:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False, default=str))
+    return as_json or as_jsonl
+
+
 def schedule_spec(project_root: Path) -> dict:
     """The first deployment of prefect.yaml (name, entrypoint, schedules, parameters)."""
     spec = yaml.safe_load((project_root / "prefect.yaml").read_text(encoding="utf-8"))
@@ -35,12 +46,17 @@ def schedule_spec(project_root: Path) -> dict:
 
 
 def register(app: typer.Typer) -> None:
+    from .sources import register as register_sources
+
+    register_sources(app)
+
     @app.command()
     def documents(
         db: Optional[str] = typer.Option(None, "--db", help="Store URL (default output/ingest.db)."),
         status: Optional[str] = typer.Option(None, "--status", help="Only this status "
                                              "(ok, failed, skipped, not_report, duplicate, queued)."),
-        as_json: bool = typer.Option(False, "--json", help="JSON lines on stdout."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON array on stdout."),
+        as_jsonl: bool = typer.Option(False, "--jsonl", help="JSON Lines: one row a line."),
     ) -> None:
         """List every known URL and document with its status and reason."""
         from ..errors import IngestError
@@ -52,9 +68,7 @@ def register(app: typer.Typer) -> None:
         except IngestError as exc:
             err.print(str(exc), markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
-        if as_json:
-            for row in rows:
-                print(json.dumps(row, ensure_ascii=False, default=str))
+        if print_rows(rows, as_json, as_jsonl):
             return
         from rich.table import Table
 
@@ -62,7 +76,10 @@ def register(app: typer.Typer) -> None:
         for column in ("url", "status", "reason"):
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(row["url"], row["status"], row["reason"] or "")
+            reason = row["reason"] or ""
+            if row.get("gone_since"):
+                reason = f"gone since {row['gone_since']:%Y-%m-%d}" + (f"; {reason}" if reason else "")
+            table.add_row(row["url"], row["status"], reason)
         out.print(table)
 
     @app.command()
@@ -124,27 +141,17 @@ def local_server(port: int, timeout: float = 240.0):
 
 
 def _serve(spec: dict, nightly, config: str | None, db: str | None, jobs: int) -> None:
-    """Create the per-host tag limits, then serve the deployment (blocks until stopped)."""
+    """Check the sources file, then serve the deployment (blocks until stopped); per-host
+    limits are kept inside the crawl task (one gate per host for every source)."""
     from prefect.schedules import Schedule
 
     from ..crawl.sources import plan_sources
 
     params = {**(spec.get("parameters") or {}),
               **{k: v for k, v in {"config": config, "db": db, "jobs": jobs}.items() if v}}
-    _host_limits(plan_sources(params.get("config"), []))
+    plan_sources(params.get("config"), [])  # a bad sources file fails here, not at 02:00
     schedules = [Schedule(cron=s["cron"], timezone=s.get("timezone")) for s in spec["schedules"]]
     when = ", ".join(f"{s['cron']} {s.get('timezone', 'UTC')}" for s in spec["schedules"])
     err.print(f"serving {spec['name']}: {when}")
     nightly.serve(name=spec["name"], schedules=schedules, parameters=params,
                   tags=spec.get("tags") or [])
-
-
-def _host_limits(sources) -> None:
-    """A tag concurrency limit per host (per_host_concurrency), for the crawl tasks' tags."""
-    from prefect import get_client
-
-    with get_client(sync_client=True) as client:
-        for source in sources:
-            for host in source.scope_hosts:
-                client.create_concurrency_limit(tag=f"host:{host}",
-                                                concurrency_limit=source.politeness.per_host_concurrency)

@@ -3,9 +3,10 @@
     ingest run --path PATH... [--db URL] [--jobs N]
     ingest run --start-url URL... [--config FILE] [--db URL] [--jobs N] [--allow-private]
     ingest run [--config FILE]              crawl every source of config/sources.yaml
+    ingest run ... --revalidate all         ask every known URL again (default: only when due)
 
-Crawling runs in this process (no Prefect start-up): Rich progress while it runs, a
-summary table at the end; `ingest schedule` runs the same crawl nightly under Prefect.
+Crawling runs in this process (no Prefect start-up), every source at once: Rich progress
+while it runs, a summary table at the end (alarms and problems listed); `ingest schedule` runs the same crawl nightly under Prefect.
 """
 from __future__ import annotations
 
@@ -86,8 +87,10 @@ def run_paths(paths: list[Path], db: str | None, jobs: int) -> None:
 
 
 def run_crawl(start_urls: list[str], config: Path | None, db: str | None, jobs: int,
-              allow_private: bool) -> None:
-    from ..crawl import crawl_source
+              allow_private: bool, revalidate: str = "due") -> None:
+    import asyncio
+
+    from ..crawl.crawler import crawl_many
     from ..crawl.sources import plan_sources
     from ..ingest import Ingestor
     from ..store import open_store
@@ -102,25 +105,53 @@ def run_crawl(start_urls: list[str], config: Path | None, db: str | None, jobs: 
                         TextColumn("fetched {task.fields[fetched]}  parsing {task.fields[parsing]}"
                                    "  done {task.completed:.0f}"), TimeElapsedColumn(),
                         console=err.get(), transient=True)
-    crawls = []
+
+    def on_event_for(source):
+        bar = progress.add_task(source.name, total=None, fetched=0, parsing=0)
+        counts = {"fetch": 0, "parse": 0, "done": 0}
+
+        def on_event(event: str, _url: str, _status: str | None) -> None:
+            counts[event] += 1
+            progress.update(bar, completed=counts["done"], fetched=counts["fetch"],
+                            parsing=max(0, counts["parse"]))
+        return on_event
+
     with open_store(db) as store, Ingestor(store, jobs) as ingestor, progress:
-        for source in sources:
-            bar = progress.add_task(source.name, total=None, fetched=0, parsing=0)
-            counts = {"fetch": 0, "parse": 0, "done": 0}
+        summaries = asyncio.run(crawl_many(sources, store, ingestor, on_event=on_event_for,
+                                           revalidate_all=revalidate == "all"))
+    print_crawls([s.as_dict() for s in summaries])
 
-            def on_event(event: str, _url: str, _status: str | None, bar=bar, counts=counts):
-                counts[event] += 1
-                progress.update(bar, completed=counts["done"], fetched=counts["fetch"],
-                                parsing=max(0, counts["parse"]))
 
-            crawls.append(crawl_source(source, store, jobs, on_event, ingestor).as_dict())
+RUN_FIGURES = ("requests", "fetched", "due", "skipped_fresh", "not_modified", "changed", "new",
+               "parsed", "unchanged", "gone", "seconds")
+
+
+def print_crawls(crawls: list[dict]) -> None:
+    """One table per source (many sources: one table of them all), then alarms, problems."""
+    if len(crawls) > 3:
+        from ..crawl.steps import summary_rows
+        from rich.table import Table
+
+        rows = summary_rows(crawls)
+        table = Table(title=f"Crawl of {len(crawls)} sources")
+        for key in rows[0]:
+            table.add_column(key, justify="left" if key == "source" else "right")
+        for row in rows:
+            table.add_row(*(str(v) for v in row.values()))
+        out.print(table)
     for c in crawls:
-        out.print(_counts_table(f"Crawl of {c['source']}", c["statuses"],
-                                {k: c[k] for k in ("requests", "fetched", "not_modified",
-                                                   "parsed", "unchanged", "seconds")}))
+        if len(crawls) <= 3:
+            out.print(_counts_table(f"Crawl of {c['source']}", c["statuses"],
+                                    {k: c[k] for k in RUN_FIGURES}))
         if c["stopped"]:
-            out.print(f"stopped early: {c['stopped']}")
-        if c["problems"]:
+            out.print(f"{c['source']}: stopped early: {c['stopped']}", markup=False)
+        if c["alarm"]:
+            out.print(f"ALARM {c['source']}: {c['alarm']}", markup=False, style="bold red")
+        if c["script_drawn"]:
+            out.print(f"{c['source']}: the listing is drawn by script ({c['script_drawn']}); "
+                      "only its static part was crawled unless the source names a list_api",
+                      markup=False)
+        if c["problems"] and len(crawls) <= 3:
             out.print(_problems_table(c["problems"], "url"))
 
 
@@ -135,6 +166,9 @@ def register(app: typer.Typer) -> None:
         jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Parse in N processes."),
         allow_private: bool = typer.Option(False, "--allow-private",
                                            help="Allow loopback/private addresses (tests, mirrors)."),
+        revalidate: str = typer.Option("due", "--revalidate",
+                                       help="due: known files only when due (sources.yaml "
+                                            "revisit); all: ask every known URL again."),
     ) -> None:
         """Ingest local files (--path, via the Prefect flow) or crawl portals now."""
         from ..errors import IngestError
@@ -143,7 +177,10 @@ def register(app: typer.Typer) -> None:
             if path:
                 run_paths(path, db, jobs)
             else:
-                run_crawl(start_url or [], config, db, jobs, allow_private)
+                if revalidate not in ("due", "all"):
+                    err.print(f"--revalidate must be due or all, not {revalidate}")
+                    raise typer.Exit(2)
+                run_crawl(start_url or [], config, db, jobs, allow_private, revalidate)
         except IngestError as exc:
             err.print(str(exc), markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None

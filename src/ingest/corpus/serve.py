@@ -5,19 +5,35 @@
 """
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import unquote, urlsplit
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    """Static files without a log line per request."""
+    """Static files without a log line per request. A URL with a query string is served from
+    the file named with it (`index.php?page=2`), as the styled sample portals write them."""
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         pass
+
+    def translate_path(self, path: str) -> str:
+        plain = super().translate_path(path)
+        query = urlsplit(path).query
+        if query and os.path.isfile(f"{plain}?{unquote(query)}"):
+            return f"{plain}?{unquote(query)}"
+        return plain
+
+    def guess_type(self, path) -> str:
+        base = str(path).split("?", 1)[0]
+        if base.endswith((".php", ".jsp", ".aspx")):
+            return "text/html"
+        return super().guess_type(base)
 
 
 def start(folder: str | Path, port: int = 0) -> ThreadingHTTPServer:

@@ -38,6 +38,8 @@ def classify(link: Link, patterns: Patterns) -> str | None:
         return "listing"
     if _hit(m, "report_anchor", text):
         return "listing" if _hit(m, "listing_url", url) else "article"
+    if _hit(m, "article_url", url):
+        return "article"
     if _hit(m, "attachment_anchor", text):
         return "attachment"
     return None

@@ -114,6 +114,7 @@ class Crawler:
         self._due_now: set[str] = set()  # shown under a new title: asked even if fresh
         self._broken: list[str] = []     # listing pages that failed or stopped parsing
         self._listings_ok = 0
+        self._api_items: set[str] = set()  # the items of the list endpoint's page before
 
     # ---- driving ---------------------------------------------------------------------
     async def run(self) -> CrawlSummary:
@@ -189,7 +190,12 @@ class Crawler:
         self.summary.conditional += bool(etag or last_modified)
         fetched = await self.fetcher.fetch(task.url, etag, last_modified)
         if not fetched.ok:
-            if task.kind in LISTS:
+            start = task.url in self.source.start_urls or (task.kind == "api" and not task.parent)
+            if task.kind == "api" and not start and fetched.http_status == 404:
+                self._finish(task.url, status="skipped", http_status=404, last_fetched=now(),
+                             reason="past the last page of the list endpoint (HTTP 404)")
+                return
+            if task.kind in LISTS and (start or (known and row["status"] == "ok")):
                 self._broken.append(f"{task.url} failed ({fetched.reason})")
             self._finish(task.url, status=fetched.status, reason=fetched.reason,
                          http_status=fetched.http_status, last_fetched=now(),
@@ -284,11 +290,11 @@ class Crawler:
             return
         self._listings_ok += 1
         links = [Link(link.url, link.text or "年度报告") for link in links]
-        before = len(self.frontier.seen)
         self._follow(task, links)
         self._finish(task.url, status="ok", reason=None, **validators)
-        page = self._api_page_no(task.url)
-        if len(self.frontier.seen) > before and page + 1 < api.first_page + api.max_pages:
+        page, items = self._api_page_no(task.url), {link.url for link in links}
+        again, self._api_items = items == self._api_items, items  # some repeat the last page
+        if items and not again and page + 1 < api.first_page + api.max_pages:
             self.frontier.schedule(Task(api_url(api, page + 1), "api", 0, task.url))
 
     def _api_page_no(self, url: str) -> int:

@@ -50,6 +50,7 @@ class Patterns(_Strict):
     report_anchor: tuple[str, ...] = ("年度报告", "年报")
     not_report_anchor: tuple[str, ...] = ("报告解读", "图文解读", "整改报告", "工作总结")
     attachment_anchor: tuple[str, ...] = ("附件",)
+    article_url: tuple[str, ...] = ()   # report articles by URL (ingest sources discover writes it)
 
     @field_validator("*")
     @classmethod
@@ -137,9 +138,22 @@ class Source(_Strict):
         return frozenset(h.lower().split(":")[0] for h in hosts)
 
 
+class Discover(_Strict):
+    """How `ingest sources discover` looks for a 政府信息公开年报 column (crawl/discover.py)."""
+
+    column_anchor: tuple[str, ...] = (r"^(政府)?信息公开(工作)?年(度报告|报)$", r"^年度报告$",
+                                      r"^年报$", r"^(政府)?信息公开(工作)?年度报告$")
+    section_anchor: tuple[str, ...] = ("政府信息公开", "信息公开", "政务公开", "公开目录")
+    skip_anchor: tuple[str, ...] = ("解读", "指南", "申请", "意见", "互动")
+    max_clicks: int = Field(3, ge=1, le=5)
+    max_pages: int = Field(40, ge=1)
+    sample_articles: int = Field(3, ge=0)   # articles read to learn where attachments live
+
+
 class SourcesFile(_Strict):
     defaults: Defaults = Field(default_factory=Defaults)
     sources: tuple[Source, ...] = ()
+    discover: Discover = Field(default_factory=Discover)
 
 
 def one_line(exc: ValidationError) -> str:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from ..search.index import index_document
 from ..store.models import Document, SearchDoc
 
-FIGURES = ("requests", "fetched", "not_modified", "conditional", "parsed", "unchanged",
-           "seconds")
+FIGURES = ("requests", "fetched", "due", "skipped_fresh", "not_modified", "changed", "new",
+           "parsed", "unchanged", "gone", "seconds")
 
 
 def ensure_indexed(store) -> int:
@@ -35,8 +35,9 @@ def theme_rows(store) -> list[dict]:
 def summary_rows(crawls: list[dict]) -> list[dict]:
     """One row per source: its figures and URL status counts."""
     statuses = sorted({s for c in crawls for s in c["statuses"]})
-    return [{"source": c["source"], **{k: c[k] for k in FIGURES},
-             **{s: c["statuses"].get(s, 0) for s in statuses}} for c in crawls]
+    return [{"source": c["source"], **{k: c.get(k, 0) for k in FIGURES},
+             **{s: c["statuses"].get(s, 0) for s in statuses},
+             "alarm": c.get("alarm") or ""} for c in crawls]
 
 
 def summary_markdown(crawls: list[dict], indexed: int, themes: list[dict]) -> str:
@@ -47,6 +48,9 @@ def summary_markdown(crawls: list[dict], indexed: int, themes: list[dict]) -> st
         keys = list(rows[0])
         lines += ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
         lines += ["| " + " | ".join(str(r.get(k, "")) for k in keys) + " |" for r in rows]
+    alarms = [c for c in crawls if c.get("alarm")]
+    lines += ["", f"## Layout alarms ({len(alarms)})", ""]
+    lines += [f"- **{c['source']}**: {c['alarm']}" for c in alarms]
     problems = [p for c in crawls for p in c["problems"]]
     lines += ["", f"Newly indexed documents: {indexed}", "", f"## Problems ({len(problems)})", ""]
     lines += [f"- `{p['status']}` {p['url']} — {p['reason']}" for p in problems[:200]]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import zlib
 from io import BytesIO
 
 from ..errors import InvalidInput, LimitExceeded
@@ -44,6 +45,33 @@ def check_bytes(data: bytes) -> None:
         raise InvalidInput(f"not a PDF: the file is {kind}")
     if b"%%EOF" not in data[-2048:]:
         raise InvalidInput("truncated PDF: no end-of-file marker")
+
+
+_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+DEFLATE_MAX_RATIO = 1032  # deflate packs at most ~1032:1, so smaller streams cannot be bombs
+
+
+def check_streams(data: bytes, limit: int) -> None:
+    """Refuse a PDF with a Flate stream (a page's content, usually) that inflates past
+    `limit` bytes (limits.max_unpacked_bytes), before any parser inflates it; only streams
+    big enough to get there are inflated, piecewise, and nothing is kept."""
+    for match in _STREAM_START.finditer(data):
+        start, end = match.end(), data.find(b"endstream", match.end())
+        if end < 0:
+            return
+        if end - start < limit // DEFLATE_MAX_RATIO or b"FlateDecode" not in data[
+                max(0, match.start() - 400):match.start()]:
+            continue
+        inflater, rest, total = zlib.decompressobj(), data[start:end], 0
+        try:
+            while rest and total <= limit:
+                total += len(inflater.decompress(rest, 1 << 22))
+                rest = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # a damaged stream: the parsers say what they make of it
+        if total > limit:
+            raise LimitExceeded(f"a stream inflates to over {limit} bytes, the limit "
+                                "(limits.max_unpacked_bytes): a decompression bomb")
 
 
 def open_document(data: bytes, settings: Settings):
@@ -163,6 +191,7 @@ def read_page(number: int, page, plumber: PlumberPages, settings: Settings) -> P
 def read_pdf(data: bytes, settings: Settings) -> Layout:
     """The document's blocks in reading order, tables as cell grids, with page numbers."""
     check_bytes(data)
+    check_streams(data, settings.limits.max_unpacked_bytes)
     deadline = time.monotonic() + settings.limits.max_seconds
     doc = open_document(data, settings)
     plumber = PlumberPages(data)
