@@ -108,7 +108,8 @@ def test_cli_tables_json_and_csv(filled, db_url):
 def test_report_html_is_self_contained(filled, tmp_path):
     path = write_report(filled, tmp_path / "out" / "report.html")
     html = path.read_text(encoding="utf-8")
-    assert html.count("<svg") == 4  # frequencies, trends, request volumes, failed checks
+    assert html.count("<svg") == 3  # frequencies, request volumes, failed checks
+    assert html.count("<table class=\"heatmap\"") == 1  # theme x year
     assert "信息发布与更新及时性" in html and "requests_balance" in html
     assert not re.search(r"""(src|href)=["']?https?:""", html) and "<script" not in html
 

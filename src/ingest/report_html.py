@@ -1,7 +1,7 @@
 """`output/report.html`: a self-contained page (inline SVG, no scripts, no network) with
-theme frequencies and trends, request volumes and failed checks of a store.
+theme frequencies, the theme × year heatmap, request volumes and failed checks of a store.
 
-The SVG chart helpers here are also used by the Datasette chart page (`ingest serve`).
+The chart helpers here (bars, lines, heatmap) are also used by `ingest serve`'s pages (web.py).
 """
 from __future__ import annotations
 
@@ -113,14 +113,6 @@ def html_table(rows: list[dict], columns: list[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def trend_series(trends: list[dict], limit: int = 10) -> dict[str, list[tuple[int, float]]]:
-    """Given `analysis.theme_trends` rows, return {theme name: [(year, share)]}."""
-    series = {}
-    for row in trends[:limit]:
-        series[row["name"]] = [(int(k), v) for k, v in row.items() if k.isdigit()]
-    return series
-
-
 def render(store) -> str:
     """The report page for a store, as one HTML string."""
     trends = analysis.theme_trends(store)
@@ -140,8 +132,8 @@ def render(store) -> str:
         f"<h1>政府信息公开工作年度报告：入库概况</h1><p>{escape(summary)} · {stamp}</p>",
         "<h2>问题主题出现频次 Theme frequencies (problem statements)</h2>",
         bar_chart([(r["name"], r["statements"]) for r in trends], "problem statements per theme"),
-        "<h2>主题趋势 Theme trends (share of reports per year)</h2>",
-        line_chart(trend_series(trends), "share of reports mentioning each theme"),
+        "<h2>主题趋势 Theme trends (theme × year, share of each year's reports)</h2>",
+        heatmap(*analysis.themes_pivot(store), "share of reports mentioning each theme"),
         html_table(trends, ["name", "statements", "trend_pp"]),
         "<h2>依申请数量 Request volumes (新收申请 per year)</h2>",
         bar_chart([(str(r["year"]), r["new_requests"]) for r in volumes], "new requests received"),
