@@ -274,3 +274,12 @@ def test_a_sub_heading_with_a_tail_after_its_label_is_still_a_label():
     assert sub_heading_kind("（一）存在的问题及原因") == "problem"
     got = typed("（一）存在的问题及原因\n受机构改革影响，信息员变动频繁，业务衔接不畅。\n（二）下一步工作\n加强信息员培训，保持队伍稳定。")
     assert got == [("problem", "受机构改革影响，信息员变动频繁，业务衔接不畅"), ("improvement", "加强信息员培训，保持队伍稳定")]
+
+
+def test_a_problem_item_of_a_heading_and_its_explanation_stays_one_problem():
+    got = typed("总的看，我局工作仍存在一些短板和薄弱环节，一是政务公开专职力量薄弱。信息员对《条例》学习不深入。"
+                "二是考核督促机制落实不到位。责任未能层层压实。")
+    assert got == [("problem", "政务公开专职力量薄弱。信息员对《条例》学习不深入"),
+                   ("problem", "考核督促机制落实不到位。责任未能层层压实")]
+    paired = typed("存在的问题：（一）网站栏目设置不够合理，部分信息查找不便。优化网站栏目设置，完善检索功能，方便群众查询。")
+    assert [t for t, _ in paired] == ["problem", "improvement"]  # a problem item may carry its fix

@@ -2,10 +2,10 @@
 
 The shipped textcat model decides by default, its close calls tipped by wording; the rules in
 config/statements.yaml (`type_rules`) apply only where they measured better: an item under a
-问题/改进 sub-heading or label takes that type (and is never split), a free framing sentence is
-`other`, and an item whose sentences (or, failing that, ；-clauses) state a problem and its fix
-is split in two — each sentence's kind weighing in what its lead-in announced, so a heading
-sentence and its explanation after …将采取以下措施： stay one fix.
+问题/改进 sub-heading or label takes that type (under a fix label it is never split), a free
+framing sentence is `other`, and an item whose sentences (or, failing that, ；-clauses) state a
+problem and its fix is split in two — among fixes each sentence's kind weighing in what the
+lead-in announced, so a heading sentence and its explanation after …将采取以下措施： stay one fix.
 """
 from __future__ import annotations
 
@@ -65,10 +65,13 @@ def best(scores: dict[str, float]) -> str:
     return max(scores, key=scores.get) if scores else "other"
 
 
-def with_prior(cand: Candidate, scores: dict[str, float], rules: dict) -> dict[str, float]:
-    """The scores plus `hint_weight` for the kind the candidate's label or lead-in announces."""
+def with_prior(cand: Candidate, scores: dict[str, float], rules: dict, part: bool = False) -> dict[str, float]:
+    """The scores plus a weight for the kind the candidate's label or lead-in announces:
+    `hint_weight`; for a part of a sentence or item (a ；-clause, one sentence of an item) among
+    problems only `split_problem_weight` (a problem may well be followed by its fix)."""
     prior = cand.context or cand.hint
-    weight = float(rules.get("hint_weight", 0.0))
+    among_problems = part and not among_fixes(cand)
+    weight = float(rules.get("split_problem_weight" if among_problems else "hint_weight", 0.0))
     if weight and prior in KINDS:
         return {**scores, prior: scores.get(prior, 0.0) + weight}
     return scores
@@ -83,7 +86,7 @@ def decide(cand: Candidate, scores: dict[str, float], rules: dict | None = None)
         return cand.context
     if rules.get("hint_overrides") and cand.enumerated and cand.hint in KINDS:
         return cand.hint
-    return best(with_prior(cand, scores, rules))
+    return best(with_prior(cand, scores, rules, part=cand.clause))
 
 
 def labelled(cand: Candidate, rules: dict) -> bool:
@@ -91,22 +94,43 @@ def labelled(cand: Candidate, rules: dict) -> bool:
     return bool(rules.get("context_overrides")) and cand.enumerated and cand.context in KINDS
 
 
+def among_fixes(cand: Candidate) -> bool:
+    """The item stands under a fix label or after a fix lead-in (…将采取以下措施：)."""
+    return (cand.context or cand.hint) == "improvement"
+
+
 def part_kinds(cand: Candidate, part_scores: list[dict[str, float]], rules: dict) -> list[str | None]:
-    """Each sentence's (or clause's) own kind, the lead-in's announced kind weighed in
-    (an item after …将采取以下措施： that opens with a short heading is one fix, not a
-    problem and a fix); None where the best kind is below `min_split_confidence`."""
+    """Each sentence's (or clause's) own kind, the announced kind weighing in (`with_prior`
+    for parts: among fixes an item that opens with a short heading sentence is one fix, not a
+    problem and a fix; among problems a close call is the problem's explanation, not its fix);
+    None where the best kind is below `min_split_confidence`."""
     cut = float(rules.get("min_split_confidence", 0.6))
-    weighed = [with_prior(cand, s, rules) for s in part_scores] if rules.get("prior_in_splits") else part_scores
-    return [best(s) if s.get(best(s), 0.0) >= cut else None for s in weighed]
+    if rules.get("prior_in_splits"):
+        part_scores = [with_prior(cand, s, rules, part=True) for s in part_scores]
+    return [best(s) if s.get(best(s), 0.0) >= cut else None for s in part_scores]
+
+
+def problem_then_fix(kinds: list[str | None]) -> bool:
+    """Kinds that state a problem and then its fix: problem parts first, fix parts after."""
+    found = [k for k in kinds if k in KINDS]
+    first_fix = found.index("improvement") if "improvement" in found else len(found)
+    return 0 < first_fix < len(found) and "problem" not in found[first_fix:]
+
+
+def unsplit(cand: Candidate, rules: dict) -> bool:
+    """An item under a fix label is one fix (the problems were stated under their own label)."""
+    return labelled(cand, rules) and cand.context == "improvement"
 
 
 def split_mixed(cand: Candidate, sent_scores: list[dict[str, float]], rules: dict) -> list[Typed] | None:
     """An item whose sentences are confidently both problem and improvement -> one per sentence."""
-    if labelled(cand, rules):
+    if unsplit(cand, rules):
         return None
     kinds = part_kinds(cand, sent_scores, rules)
     if not ({"problem", "improvement"} <= set(kinds)):
         return None
+    if rules.get("problem_first") and not problem_then_fix(kinds):
+        return None  # a fix before a problem in one item is a misjudged sentence, not a pair
     return [Typed(cand.section, clean(s), kind or best(sc))
             for s, kind, sc in zip(cand.sentences, kinds, sent_scores) if clean(s)]
 
@@ -123,7 +147,7 @@ def split_clauses(cand: Candidate, parts: list[str], part_scores: list[dict[str,
                   rules: dict) -> list[Typed] | None:
     """An item whose ；-clauses are a problem and a fix (…偏少；加强…) -> one statement per
     run of clauses of one kind, when its sentences alone did not tell them apart."""
-    if labelled(cand, rules):
+    if unsplit(cand, rules):
         return None
     kinds = part_kinds(cand, part_scores, rules)
     if not ({"problem", "improvement"} <= set(kinds)) or None in kinds:

@@ -31,6 +31,7 @@ class Candidate:
     hint: str | None = None        # from the lead-in or framing sentence before it
     enumerated: bool = False       # an enumerated or ；-listed item, not a free sentence
     sentences: list[str] = field(default_factory=list)
+    clause: bool = False           # a ；-clause of a free sentence (A；B；C。 without a colon)
 
 
 @dataclass
@@ -202,7 +203,7 @@ def _free(state: _State, text: str) -> list[Candidate]:
             continue
         run = semicolon_run(sent)
         if run:
-            out.extend(_items(state, run))
+            out.extend(Candidate(state.section, p, state.context, state.hint, False, [p], clause=True) for p in run)
             continue
         out.append(Candidate(state.section, body, state.context, state.hint, False, [sent]))
         if is_framing(sent) or not state.context:
