@@ -87,7 +87,7 @@ def run_paths(paths: list[Path], db: str | None, jobs: int) -> None:
 
 
 def run_crawl(start_urls: list[str], config: Path | None, db: str | None, jobs: int,
-              allow_private: bool, revalidate: str = "due") -> None:
+              allow_private: bool, revalidate: str = "due", as_json: bool = False) -> None:
     import asyncio
 
     from ..crawl.crawler import crawl_many
@@ -119,6 +119,11 @@ def run_crawl(start_urls: list[str], config: Path | None, db: str | None, jobs: 
     with open_store(db) as store, Ingestor(store, jobs) as ingestor, progress:
         summaries = asyncio.run(crawl_many(sources, store, ingestor, on_event=on_event_for,
                                            revalidate_all=revalidate == "all"))
+    if as_json:
+        import json
+
+        print(json.dumps([s.as_dict() for s in summaries], ensure_ascii=False, indent=1))
+        return
     print_crawls([s.as_dict() for s in summaries])
 
 
@@ -169,6 +174,8 @@ def register(app: typer.Typer) -> None:
         revalidate: str = typer.Option("due", "--revalidate",
                                        help="due: known files only when due (sources.yaml "
                                             "revisit); all: ask every known URL again."),
+        as_json: bool = typer.Option(False, "--json", help="Crawl: print the run summary of "
+                                     "every source as one JSON array."),
     ) -> None:
         """Ingest local files (--path, via the Prefect flow) or crawl portals now."""
         from ..errors import IngestError
@@ -180,7 +187,7 @@ def register(app: typer.Typer) -> None:
                 if revalidate not in ("due", "all"):
                     err.print(f"--revalidate must be due or all, not {revalidate}")
                     raise typer.Exit(2)
-                run_crawl(start_url or [], config, db, jobs, allow_private, revalidate)
+                run_crawl(start_url or [], config, db, jobs, allow_private, revalidate, as_json)
         except IngestError as exc:
             err.print(str(exc), markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None

@@ -172,7 +172,8 @@ def navigation(style: Style) -> dict[str, bytes]:
     return files
 
 
-def collect(n: int, seed: int, scans: int, style: Style = STYLES["sample"]) -> list[Item]:
+def collect(n: int, seed: int, scans: int, style: Style = STYLES["sample"],
+            extras: bool = True) -> list[Item]:
     rng = random.Random(f"portal:{seed}")
     items: list[Item] = []
     gens = []
@@ -181,7 +182,8 @@ def collect(n: int, seed: int, scans: int, style: Style = STYLES["sample"]) -> l
         gen = render(spec, fmt)
         gens.append(gen)
         items.append(report_item(gen, publish_date(gen, rng), 100000 + i, style))
-    for j, kind in enumerate(("interpretation", "interpretation", "summary", "summary", "notice")):
+    for j, kind in enumerate(("interpretation", "interpretation", "summary", "summary", "notice")
+                             if extras else ()):
         items.append(non_report_item(rng, kind, gens[(j * 7) % len(gens)], 200000 + j, style))
     items.sort(key=lambda it: (it.date, it.page_path), reverse=True)
     return items
@@ -208,17 +210,18 @@ def gold_stem(document_path: str) -> str:
 
 def build_portal(out: str | Path, n: int = 60, seed: int = 0, scans: int = 2,
                  gold_dir: str | Path | None = None, progress=None, style: str = "sample",
-                 per_page: int = PER_PAGE) -> dict:
+                 per_page: int = PER_PAGE, extras: bool = True) -> dict:
     """Write the site under `out`, gold records under `gold_dir` (default: <out>-gold) and
     `<out>-manifest.json`; return the manifest. `style`: a name of portal_styles.STYLES;
-    `per_page`: items per listing page."""
+    `per_page`: items per listing page; `extras`: also a few items that are not reports."""
     if style not in STYLES:
         raise ValueError(f"unknown portal style {style!r} (one of {', '.join(STYLES)})")
     cms = STYLES[style]
     out = Path(out)
     gold_dir = Path(gold_dir) if gold_dir else out.with_name(out.name + "-gold")
     items = [] if not cms.has_column else (
-        collect(n, seed, scans, cms) if progress is None else progress(collect(n, seed, scans, cms)))
+        collect(n, seed, scans, cms, extras) if progress is None
+        else progress(collect(n, seed, scans, cms, extras)))
     pages = max(1, -(-len(items) // per_page))
     files: dict[str, bytes] = navigation(cms)
     listing_pages = []

@@ -1,0 +1,112 @@
+"""Benchmark: many portals at once. Wall time of `ingest run` over 1, 10 and 50 local sample
+portals (corpus/portal.py, --reports reports each, each served on its own 127.0.0.1 port,
+the default per-host politeness), against `ingest parse --jobs N` of the same report files.
+
+The goal: wall time for 50 portals <= 1.3 x max(time for 1 portal, time to parse the same
+files): fetching hides behind parsing instead of adding to it. Every run starts from an
+empty store; times include start-up. Portals are generated once into --cache (distinct
+reports per portal, so nothing is a duplicate). Run on demand, never in tests; ratios are
+measured within one run (the machine is shared).
+
+    .venv/bin/python benchmarks/bench_portals.py [--portals 1,10,50] [--reports 20] [--jobs 2]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _build(args: tuple[str, int, int]) -> dict:
+    from ingest.corpus.portal import build_portal
+
+    folder, reports, seed = args
+    done = Path(folder + "-manifest.json")
+    if done.exists():
+        return json.loads(done.read_text(encoding="utf-8"))
+    return build_portal(folder, n=reports, seed=seed, scans=0, extras=False)
+
+
+def build_all(cache: Path, count: int, reports: int, jobs: int) -> list[tuple[Path, dict]]:
+    cache.mkdir(parents=True, exist_ok=True)
+    folders = [str(cache / f"portal{i:03d}") for i in range(count)]
+    with ProcessPoolExecutor(jobs) as pool:
+        manifests = list(pool.map(_build, [(f, reports, 1000 + i) for i, f in enumerate(folders)]))
+    return list(zip(map(Path, folders), manifests))
+
+
+def sources_file(path: Path, bases: list[str], manifests: list[dict]) -> None:
+    lines = ["sources:"]
+    for i, (base, manifest) in enumerate(zip(bases, manifests)):
+        lines += [f"  - name: portal{i:03d}", f"    start_urls: ['{base}{manifest['start']}']",
+                  "    allow_private: true"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def timed(cmd: list[str]) -> tuple[float, str]:
+    started = time.monotonic()
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT)
+    return round(time.monotonic() - started, 2), done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--portals", default="1,10,50")
+    parser.add_argument("--reports", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "bench_portals")
+    args = parser.parse_args()
+    counts = [int(c) for c in args.portals.split(",")]
+    sites = build_all(args.cache / f"r{args.reports}", max(counts), args.reports, args.jobs)
+
+    from ingest.corpus.serve import base_url, start
+
+    servers = [start(folder) for folder, _ in sites]
+    bases = [base_url(s) for s in servers]
+    result = {"reports_per_portal": args.reports, "jobs": args.jobs, "crawl": {}}
+    ingest = [sys.executable, "-m", "ingest.cli.main"]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            for count in counts:
+                config = tmp / f"sources{count}.yaml"
+                sources_file(config, bases[:count], [m for _, m in sites[:count]])
+                db = tmp / f"store{count}.db"
+                seconds, out = timed([*ingest, "run", "--config", str(config), "--db", str(db),
+                                      "--jobs", str(args.jobs), "--json"])
+                crawls = json.loads(out)
+                result["crawl"][count] = {
+                    "wall_seconds": seconds, "parsed": sum(c["parsed"] for c in crawls),
+                    "requests": sum(c["requests"] for c in crawls),
+                    "slowest_source_seconds": max(c["seconds"] for c in crawls),
+                    "alarms": sum(bool(c["alarm"]) for c in crawls)}
+            files = tmp / "files"
+            files.mkdir()
+            for folder, manifest in sites[:max(counts)]:
+                for doc in manifest["documents"]:
+                    if doc["kind"] == "report":
+                        src = folder / doc["url"]
+                        shutil.copy(src, files / f"{folder.name}-{src.name}")
+            seconds, _ = timed([*ingest, "parse", str(files), "--out", str(tmp / "parsed"),
+                                "--jobs", str(args.jobs)])
+            result["parse"] = {"files": len(list(files.iterdir())), "wall_seconds": seconds}
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    most, fewest = max(counts), min(counts)
+    bound = max(result["crawl"][fewest]["wall_seconds"], result["parse"]["wall_seconds"])
+    result["ratio_most_vs_bound"] = round(result["crawl"][most]["wall_seconds"] / bound, 3)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
