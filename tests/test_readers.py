@@ -150,3 +150,29 @@ def test_text_copied_from_a_web_page_without_blank_lines_keeps_its_chapters():
     blocks = blocks_from_lines(wrapped.split("\n"))
     assert [b.text.split("\n")[0] for b in blocks] == ["一、总体情况", "2023年，本局通过门户网站主动公开信息86",
                                                       "二、主动公开政府信息情况"]
+
+
+def test_docx_chapters_numbered_by_word_read_with_their_markers():
+    import zipfile
+    from io import BytesIO
+
+    from ingest.corpus.generate import render, specs
+    from ingest.corpus.render_docx import auto_numbered
+    from ingest.pipeline import parse_bytes
+
+    spec = next(s for s in specs(60, seed=11) if auto_numbered(s))
+    made = render(spec, "docx")
+    body = zipfile.ZipFile(BytesIO(made.data)).read("word/document.xml").decode()
+    assert "<w:numPr>" in body and "二、主动公开" not in body  # the markers are Word's numbering only
+    record = parse_bytes(made.data, made.filename).to_json_dict()
+    gold = made.record.to_json_dict()
+    assert [s["heading"] for s in record["sections"]] == [s["heading"] for s in gold["sections"]]
+    assert record["tables"] == gold["tables"]
+
+
+def test_word_counting_formats():
+    from ingest.readers.docx_numbering import FORMATS, chinese
+
+    assert [chinese(n) for n in (1, 9, 10, 11, 20, 35)] == ["一", "九", "十", "十一", "二十", "三十五"]
+    assert FORMATS["decimalEnclosedCircle"](3) == "③" and FORMATS["ideographTraditional"](2) == "乙"
+    assert FORMATS["upperRoman"](4) == "IV" and FORMATS["lowerLetter"](28) == "ab"

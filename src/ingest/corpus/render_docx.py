@@ -1,7 +1,10 @@
-"""DOCX rendering with python-docx: real merged cells for table headers and row groups."""
+"""DOCX rendering with python-docx: real merged cells for table headers and row groups; in
+some reports the chapter markers (一、 二、…) are Word's automatic numbering, not text."""
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from io import BytesIO
 
 from docx import Document
@@ -51,6 +54,51 @@ def add_table(doc, table: Table) -> None:
                 _Cell(tc, out).text = owner.text
 
 
+_CHAPTER = re.compile(r"^([一二三四五六七八九十]+)、")
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def auto_numbered(spec: ReportSpec) -> bool:
+    """Chapters numbered by Word (一、 not in the text): for reports with heading styles whose
+    chapters run 一、二、… in order, chosen by the name so earlier seeds' files stay the same."""
+    from ..sections import cn_number
+
+    numbers = [m and cn_number(m.group(1)) for m in (_CHAPTER.match(s.heading) for s in spec.sections)]
+    return (spec.style.docx_heading_styles and numbers == list(range(1, len(numbers) + 1))
+            and zlib.crc32(spec.name.encode()) % 2 == 0)
+
+
+def chapter_numbering(doc) -> str:
+    """Add a one-level chineseCounting list ("%1、") to the document; return its numId."""
+    from lxml import etree
+
+    root = doc.part.numbering_part.element
+    ids = [int(a.get(qn("w:abstractNumId"))) for a in root.iterchildren(qn("w:abstractNum"))]
+    nums = [int(n.get(qn("w:numId"))) for n in root.iterchildren(qn("w:num"))]
+    abstract_id, num_id = max(ids, default=0) + 1, max(nums, default=0) + 1
+    abstract = etree.fromstring(
+        f'<w:abstractNum xmlns:w="{_W}" w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="singleLevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>')
+    first_num = next(root.iterchildren(qn("w:num")), None)
+    if first_num is not None:
+        first_num.addprevious(abstract)  # abstractNum elements come before num elements
+    else:
+        root.append(abstract)
+    root.append(etree.fromstring(f'<w:num xmlns:w="{_W}" w:numId="{num_id}">'
+                                 f'<w:abstractNumId w:val="{abstract_id}"/></w:num>'))
+    return str(num_id)
+
+
+def _number(paragraph, num_id: str) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    num_pr = ppr.makeelement(qn("w:numPr"), {})
+    for tag, val in (("w:ilvl", "0"), ("w:numId", num_id)):
+        child = num_pr.makeelement(qn(tag), {qn("w:val"): val})
+        num_pr.append(child)
+    ppr.append(num_pr)
+
+
 def render(spec: ReportSpec) -> bytes:
     doc = Document()
     normal = doc.styles["Normal"]
@@ -67,8 +115,13 @@ def render(spec: ReportSpec) -> bytes:
     _east_asian(run, "方正小标宋简体" if spec.style.docx_heading_styles else FONT)
     for lead in spec.lead:
         doc.add_paragraph(lead).paragraph_format.first_line_indent = Pt(24)
+    num_id = chapter_numbering(doc) if auto_numbered(spec) else None
     for sec in spec.sections:
-        if spec.style.docx_heading_styles:
+        if num_id:
+            heading = doc.add_heading(_CHAPTER.sub("", sec.heading), level=2)
+            _number(heading, num_id)
+            _east_asian(heading.runs[0], "黑体")
+        elif spec.style.docx_heading_styles:
             _east_asian(doc.add_heading(sec.heading, level=2).runs[0], "黑体")
         else:
             head = doc.add_paragraph()

@@ -1,7 +1,9 @@
 """DOCX reader: body paragraphs and tables in document order, merged cells kept.
 
 python-docx opens the package; the body is walked at the XML level so that horizontal
-(gridSpan) and vertical (vMerge) merges become real row/column spans.
+(gridSpan) and vertical (vMerge) merges become real row/column spans, and Word's automatic
+numbering (一、 （二） printed but not in the text) is put back in front of its paragraphs
+(`docx_numbering`).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from docx.oxml.ns import qn
 from ..errors import InvalidInput, LimitExceeded
 from ..layout import Block, Cell, Layout, Table
 from ..settings import Settings
+from .docx_numbering import Numbering
 
 
 def check_unpacked_size(data: bytes, settings: Settings) -> None:
@@ -37,9 +40,13 @@ def read_docx(data: bytes, settings: Settings) -> Layout:
     except Exception as exc:  # lxml errors inside a damaged package
         raise InvalidInput(f"corrupt DOCX: {type(exc).__name__}") from None
     blocks: list[Block] = []
+    numbering = Numbering(document)
     for child in body_items(document.element.body):
         if child.tag == qn("w:p"):
             block = paragraph_block(child)
+            marker = numbering.marker(child)
+            if marker and block.text.strip():
+                block.text = marker + block.text
             if block.text.strip():
                 blocks.append(block)
             else:
