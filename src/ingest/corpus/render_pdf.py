@@ -24,6 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table as RLTable, TableStyle
 
 from ..layout import Cell, Table
@@ -48,10 +49,12 @@ class Quirks:
     break_requests: bool = False   # the requests table starts low on a page and goes on over the next
     repeat_header: bool = False    # ... with its header rows printed again on the next page
     proactive_pieces: bool = False  # one small table per 第二十条 item, one piece broken across pages
+    scaled_text: bool = False      # text set in 20x its size under a 1/20 text matrix, as a WPS export does
 
 
 OFFICE = Quirks(framed="white", footer="- {n} -", spaced_text=True, title_lines=True, vertical_labels=True,
-                split_headers=True, numbers_first=True, break_requests=True, proactive_pieces=True)
+                split_headers=True, numbers_first=True, break_requests=True, proactive_pieces=True,
+                scaled_text=True)
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +173,40 @@ def spaced(text: str) -> str:
 def spaced_numbers(text: str) -> str:
     """A space between a number and the CJK text next to it (`2023 年`)."""
     return re.sub(rf"(?<=\d)(?=[{_CJK}])|(?<=[{_CJK}])(?=\d)", " ", text)
+
+
+SCALE = 20.0  # how much bigger a scaled text layer sets its fonts
+_STRING = re.compile(r"(\((?:\\.|[^\\)])*\))")  # a PDF string literal
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+_FACTORS = {"Tm": (-1, -1, -1, -1, 0, 0), "Td": (1, 1), "TD": (1, 1), "Tf": (1,), "TL": (1,), "Tc": (1,),
+            "Tw": (1,), "Ts": (1,)}  # per operand: times k (1), divided by k (-1), as is (0)
+
+
+def scaled_code(code: str, k: float = SCALE) -> str:
+    """A text object's operators with fonts `k` times bigger under a 1/k text matrix: the
+    same glyphs in the same places, but a nominal font size `k` times what is printed."""
+    parts = _STRING.split(code)
+    for i in range(0, len(parts), 2):  # outside string literals
+        out: list[str] = []
+        operands: list[str] = []
+        for token in parts[i].split():
+            if _NUMBER.fullmatch(token):
+                operands.append(token)
+                continue
+            factors = _FACTORS.get(token, ())
+            if len(factors) == len(operands):
+                operands = [f"{float(v) * k ** f:.6g}" if f else v for v, f in zip(operands, factors)]
+            out += [*operands, token]
+            operands = []
+        parts[i] = f" {' '.join(out + operands)} "  # spaces around a string literal are harmless
+    return "".join(parts)
+
+
+class ScaledTextCanvas(Canvas):
+    """A canvas writing every text object through `scaled_code`."""
+
+    def drawText(self, aTextObject) -> None:  # noqa: N802 (reportlab's name)
+        self._code.append(scaled_code(str(aTextObject.getCode())))
 
 
 REQUESTS_ROOM = 260.0  # points left on the page where a breaking requests table starts
@@ -312,7 +349,8 @@ def _build(spec: ReportSpec, quirks: Quirks, pages: int) -> bytes:
                                 bottomMargin=22 * mm, title=spec.title.replace(" ", ""), author=spec.agency,
                                 creator="", producer="", invariant=1)
         on_page = decorate(spec, quirks, pages)
-        doc.build(story(spec, split_in_row, quirks), onFirstPage=on_page, onLaterPages=on_page)
+        doc.build(story(spec, split_in_row, quirks), onFirstPage=on_page, onLaterPages=on_page,
+                  canvasmaker=ScaledTextCanvas if quirks.scaled_text else Canvas)
         return buf.getvalue()
     try:
         return once(None)

@@ -78,9 +78,36 @@ def _row_key(row: list[Cell]) -> tuple[str, ...]:
     return tuple(cell.text.replace(" ", "") for cell in row)
 
 
-def columns_match(a: TableItem, b: TableItem, tol: float = 0.012) -> bool:
-    return (a.table.n_cols == b.table.n_cols and len(a.col_edges) == len(b.col_edges)
-            and all(abs(x - y) <= tol for x, y in zip(a.col_edges, b.col_edges)))
+COLUMN_TOL = 0.012  # of the page width: two column edges this close are the same edge
+
+
+def _edge_at(edges: list[float], x: float, tol: float = COLUMN_TOL) -> int | None:
+    k = _index(edges, x)
+    return k if abs(edges[k] - x) <= tol else None
+
+
+def columns_match(a: TableItem, b: TableItem, tol: float = COLUMN_TOL) -> bool:
+    """The two fragments share their columns: the same outer edges, and every column edge of
+    one is an edge of the other (a half whose rows all merge the label columns has fewer)."""
+    if not a.col_edges or not b.col_edges:
+        return False
+    if abs(a.col_edges[0] - b.col_edges[0]) > tol or abs(a.col_edges[-1] - b.col_edges[-1]) > tol:
+        return False
+    fewer, more = sorted((a.col_edges, b.col_edges), key=len)
+    return all(_edge_at(more, x, tol) is not None for x in fewer)
+
+
+def _on_edges(item: TableItem, edges: list[float]) -> TableItem:
+    """The fragment's cells re-indexed onto a finer set of column edges (spans widened)."""
+    if len(edges) == len(item.col_edges):
+        return item
+    at = [_edge_at(edges, x) for x in item.col_edges]
+    cells = []
+    for cell in item.table.cells:
+        c0, c1 = at[cell.col], at[min(cell.col + cell.colspan, len(at) - 1)]
+        cells.append(Cell(cell.row, c0, cell.text, rowspan=cell.rowspan, colspan=max(1, c1 - c0)))
+    return TableItem(Table(cells), top=item.top, bottom=item.bottom, col_edges=list(edges),
+                     x0=item.x0, x1=item.x1)
 
 
 def _same_columns(above: Cell, below: Cell, top: list[list[Cell]], bottom: list[list[Cell]]) -> bool:
@@ -148,6 +175,8 @@ def _drop_covered_rows(rows: list[list[Cell]]) -> list[list[Cell]]:
 
 def stitch(top: TableItem, bottom: TableItem) -> TableItem:
     """`bottom` (a fragment from the next page) appended to `top`."""
+    edges = max(top.col_edges, bottom.col_edges, key=len)
+    top, bottom = _on_edges(top, edges), _on_edges(bottom, edges)
     upper, lower = _dense(top.table), _dense(bottom.table)
     lower = _drop_repeated_header(upper, lower)
     _merge_junction(upper, lower)
