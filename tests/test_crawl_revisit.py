@@ -183,3 +183,16 @@ def test_many_sources_at_once_keep_two_in_flight_per_host(tmp_path):
     finally:
         for portal in portals:
             portal.stop()
+
+
+def test_run_summary_puts_alarms_in_the_artifacts():
+    from ingest.crawl.steps import summary_markdown, summary_rows
+
+    quiet = {"source": "a", "statuses": {"ok": 3}, "problems": [], "alarm": None,
+             "requests": 3, "due": 1, "skipped_fresh": 2}
+    broken = {**quiet, "source": "b", "alarm": "listing stopped parsing: http://b/ (Vue v-for)"}
+    markdown = summary_markdown([quiet, broken], 0, [])
+    assert "## Layout alarms (1)" in markdown and "**b**: listing stopped parsing" in markdown
+    rows = summary_rows([quiet, broken])
+    assert [r["alarm"] for r in rows] == ["", broken["alarm"]]
+    assert rows[0]["skipped_fresh"] == 2 and rows[0]["new"] == 0
