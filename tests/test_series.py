@@ -180,3 +180,17 @@ def test_a_served_snapshot_keeps_keys_series_checks_and_verdicts(store, record_f
         [served] = analysis.failed_checks(copy)
     assert (served["agency_key"], served["rule"], served["verdict"], served["note"]) == (
         "某县水利局", "carry_over", "confirm", "上年结转漏填")
+
+
+def test_every_generated_place_name_parses_into_its_units():
+    from ingest.corpus.phrases import bank
+
+    places = bank()["places"]
+    for city in places["cities"]:
+        for county in places["counties"]:
+            for suffix in "县区":
+                name = f"{city}市{county}{suffix}自然资源局"
+                assert agencies.parse(name).units == ((f"{city}市", "city"),
+                                                      (county + suffix, "county")), name
+    for town in places["towns"]:
+        assert agencies.level(f"竹溪县{town}镇人民政府") == "township"

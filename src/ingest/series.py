@@ -71,21 +71,25 @@ def _first_per_year(docs) -> dict[int, object]:
     return by_year
 
 
-def refresh(session, keys) -> None:
-    """Recompute the series checks of every ok report of the agency keys given."""
+def refresh(session, keys, years=None) -> None:
+    """Recompute the series checks of the agency keys given: of every ok report, or with
+    `years` only of the pairs that a report of those years is part of (a report just saved)."""
     for key in {k for k in keys if k}:
-        docs = list(session.scalars(select(Document).where(
-            Document.agency_key == key, Document.status == "ok", Document.year.is_not(None))
-            .order_by(Document.year, Document.id)))
-        ids = [d.id for d in docs]
-        if ids:
-            session.execute(delete(CheckRow).where(CheckRow.document_id.in_(ids),
-                                                   CheckRow.scope == "series"))
+        query = select(Document).where(Document.agency_key == key, Document.status == "ok",
+                                       Document.year.is_not(None))
+        if years is not None:
+            near = {y + d for y in years if y is not None for d in (-1, 0, 1)}
+            query = query.where(Document.year.in_(near))
+        docs = list(session.scalars(query.order_by(Document.year, Document.id)))
         by_year = _first_per_year(docs)
+        later = [d.id for d in docs if years is None or d.year in years or d.year - 1 in years]
+        if later:
+            session.execute(delete(CheckRow).where(CheckRow.document_id.in_(later),
+                                                   CheckRow.scope == "series"))
         rows = []
         for year, cur in by_year.items():
             prev = by_year.get(year - 1)
-            if prev is None:
+            if prev is None or cur.id not in later:
                 continue
             for found in (carry_over(prev, cur), request_jump(prev, cur)):
                 if found is not None:

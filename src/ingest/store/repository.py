@@ -83,18 +83,21 @@ class Store:
                 session.flush()
             else:
                 _delete_children(session, doc.id)
-            keys = {doc.agency_key}
+            old_key, old_year = doc.agency_key, doc.year
+            rekeyed: set[str] = set()
             if status == "ok" and record is not None:
                 status, reason, record = _one_copy_per_report(session, doc.id, record)
             _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
                            record=record, parser_version=parser_version)
             _add_source(session, doc.id, uri)
             if record is not None:
-                keys |= _resolve_keys(session, doc)
+                rekeyed = _resolve_keys(session, doc)
                 _write_children(session, doc, record)
                 index_document(session, doc.id)
             session.flush()
-            series.refresh(session, keys)
+            series.refresh(session, rekeyed)  # every pair of an agency whose key changed
+            series.refresh(session, {old_key}, {old_year})
+            series.refresh(session, {doc.agency_key}, {doc.year})
             return Saved(doc.id, status, reason)
 
     def records(self) -> Iterator[dict]:
@@ -237,7 +240,7 @@ def _bulk(session: Session, model, rows: list[dict]) -> None:
 
 def _resolve_keys(session: Session, doc: Document) -> set[str]:
     """Re-key the stored documents that share `doc`'s lowest place unit and organ (a parent
-    unit is added where two parents of it are stored); return every key touched."""
+    unit is added where two parents of it are stored); return the keys that changed."""
     if not doc.agency_key:
         return set()
     base = agencies.parse(doc.agency).base_key
@@ -251,7 +254,7 @@ def _resolve_keys(session: Session, doc: Document) -> set[str]:
         if d.agency_key != keys[d.agency]:
             touched |= {d.agency_key, keys[d.agency]}
             d.agency_key = keys[d.agency]
-    return touched | {doc.agency_key}
+    return touched - {None}
 
 
 def _write_children(session: Session, doc: Document, record: Record) -> None:
