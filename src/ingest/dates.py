@@ -23,7 +23,7 @@ _NOTE = re.compile(r"^(?:印发|发布|制发|签发)?(?:[（(][^（）()]{0,16}
 _PAGE_WORDS = re.compile(r"(发布|发文|更新|录入|时间|来源|浏览|点击|日期)")
 PUBLISHER = re.compile(r"^(?:发布机构|发布单位|发布机关|编制单位|单位)[:：]\s*(?P<agency>\S+)$")
 _PROSE = re.compile(r"[。；;，,！？、]")
-_SIGNER_END = re.compile(r"(人民政府|办公室|办公厅|办事处|委员会|管委会|局|厅|委|署|院|中心|街道|镇|乡|政府)$")
+SIGNER_END = re.compile(r"(人民政府|办公室|办公厅|办事处|委员会|管委会|局|厅|委|署|院|中心|街道|镇|乡|政府)$")
 
 
 def cn_to_int(text: str) -> int:
@@ -63,7 +63,7 @@ def signed_date(text: str, after_publisher: bool = False) -> tuple[str | None, s
         return None
     if _LABEL.match(prefix) or after_publisher and _PAGE_LABEL.match(prefix):
         return None, when
-    if _PROSE.search(prefix) or _PAGE_WORDS.search(prefix) or not _SIGNER_END.search(prefix):
+    if _PROSE.search(prefix) or _PAGE_WORDS.search(prefix) or not SIGNER_END.search(prefix):
         return None
     return prefix, when
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .dates import PUBLISHER, date_line
+from .dates import PUBLISHER, SIGNER_END, date_line
 from .layout import Block, Layout, Table
 from .record import Section
 from .settings import load_yaml
@@ -167,7 +167,8 @@ _SENTENCE = re.compile(r"[。；;，,！？]")
 def _closing(last: Part) -> list[Block]:
     """Take the 落款 off the end of the last section: the last block that ends in a date line
     and nothing else, the short agency line above it, and whatever follows (an appendix such
-    as the old 统计表 with its title). A page's 发布日期 line is not a 落款."""
+    as the old 统计表 with its title); without a date, an agency name alone on the last line.
+    A page's 发布日期 line is not a 落款."""
     for i in range(len(last.blocks) - 1, -1, -1):
         block = last.blocks[i]
         if block.kind == "table":
@@ -186,6 +187,10 @@ def _closing(last: Part) -> list[Block]:
         closing = last.blocks[start:]
         del last.blocks[start:]
         return closing
+    tail = last.blocks[-1] if last.blocks else None  # an undated 落款: the agency alone on the last line
+    if tail is not None and tail.kind != "table" and _signature_line(tail.text) and \
+            SIGNER_END.search(re.sub(r"\s+", "", tail.text)):
+        return [last.blocks.pop()]
     return []
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from . import problems_styles
+from . import legacy_chapters, problems_styles
 from .model import Para, ReportSpec, SectionSpec, Style, TableBlock
 from .numbers import BREAKS, ZERO_STYLES, Printer, legacy_stats_grid, make_tables
 from .phrases import bank, fill, pick, self_reference
@@ -261,6 +261,9 @@ def template_sections(rng: random.Random, ctx: dict, template: str, grids: dict)
 
 
 def legacy_sections(rng: random.Random, ctx: dict) -> tuple[list[SectionSpec], list[dict]]:
+    free = legacy_chapters.written(rng, ctx)  # pre-2019 reports' free-form chapters
+    if free:
+        return free
     h, b = bank()["headings"]["legacy"], bank()
     def paras(key: str, k: int) -> list[Para]:
         return [Para(fill(t, fresh(rng, ctx))) for t in rng.sample(b[key], k)]
@@ -314,7 +317,10 @@ def report(rng: random.Random, name: str, who: tuple[str, int] | None = None,
     else:
         sections, statements = template_sections(rng, ctx, template, grids)
     date_text, report_date = dating(rng, year)
+    if date_text and ctx.get("zero_char"):  # 二○一三年 as often as 二〇一三年
+        date_text = date_text.replace("〇", ctx["zero_char"])
     signature = org if date_text is None or rng.random() < 0.9 else None
     return ReportSpec(name=name, agency=org, year=year, template=template, title=title, lead=lead,
                       sections=sections, signature=signature, date_text=date_text, report_date=report_date,
-                      tables=tables, cell_text=cell_text, statements=statements, broken=broken, style=st)
+                      tables=tables, cell_text=cell_text, statements=statements, broken=broken, style=st,
+                      appendix=ctx.get("appendix", []))

@@ -70,6 +70,7 @@ class ReportSpec:
     statements: list[dict]
     broken: str | None = None       # which identity the printed numbers break, if any
     style: Style = field(default_factory=Style)
+    appendix: list[Para | TableBlock] = field(default_factory=list)  # after the 落款 (HTML), not a section
 
     @property
     def clean_title(self) -> str:

@@ -1,8 +1,23 @@
-"""HTML rendering: a gov-CMS article page (site chrome, breadcrumbs, 字号 大 中 小, 打印 关闭,
-footer with 主办单位/备案号) with the report in its content div and tables with rowspan/colspan.
-Some pages are GBK-encoded with a matching meta charset."""
+"""HTML rendering: a report as portals publish it, in one of three variants.
+
+- `classic`: a gov-CMS article page (site chrome, breadcrumbs, 字号 大 中 小, 打印 关闭, footer
+  with 主办单位/备案号), the report in its content div, tables with rowspan/colspan; some pages
+  GBK-encoded with a matching meta charset.
+- `portal` (render_portal.py): a whole TRS/Hanweb-style portal page — 长者模式/无障碍浏览 bars, big
+  menus, share links, 全真版/文字版 tabs, related-article lists, link-list footers, 来源：/时间：
+  lines (the page date) above the article, `<title>` = 标题_政府信息公开年报_站点 — with the
+  article in Word-exported HTML (MsoNormal paragraphs, digits one span each, headings styled by
+  spans only, no whitespace between paragraphs, <o:p>, <?xml:namespace?>, ewebeditor page
+  comments), the title in <h1>, over two <p>, or only in <title>.
+- `fragment`: the CMS's article HTML alone — no <html>, <head> or charset; headings as plain
+  <p> (one with <br /> before it), a 发布日期： line under the title (not a 落款), `&nbsp;` cells
+  and <br /> inside header cells.
+
+Pages served by a portal (`site` given) are always whole pages (`classic`).
+"""
 from __future__ import annotations
 
+import random
 import zlib
 from html import escape
 
@@ -75,8 +90,9 @@ def body_html(spec: ReportSpec) -> str:
     closing = [escape(line) for line in (spec.signature, spec.date_text) if line]
     if skin == 2:  # one right-aligned paragraph, lines split by <br>
         parts.append(f'<p style="text-align:right">{"<br/>".join(closing)}</p>' if closing else "")
+        parts += appendix_html(spec)
     else:
-        parts += [f'<p style="text-align:right">{line}</p>' for line in closing]
+        parts += closing_html(spec)
     return "\n".join(parts)
 
 
@@ -119,7 +135,34 @@ def published_date(spec: ReportSpec) -> str:
     return spec.report_date or f"{spec.year + 1}-01-31"
 
 
-def render(spec: ReportSpec, site: str | None = None) -> bytes:
+VARIANTS = ("classic", "portal", "fragment")
+
+
+def variant_of(spec: ReportSpec) -> str:
+    """The variant a report's HTML comes in, fixed by its name (no draw from the report's rng)."""
+    return random.Random(_code("html:" + spec.name)).choices(VARIANTS, weights=(3, 2, 1))[0]
+
+
+def closing_html(spec: ReportSpec) -> list[str]:
+    """The 落款 lines, right-aligned, then any appendix (the old 统计表 after the 落款)."""
+    lines = [f'<p style="text-align:right">{escape(line)}</p>' for line in (spec.signature, spec.date_text) if line]
+    return lines + appendix_html(spec)
+
+
+def appendix_html(spec: ReportSpec) -> list[str]:
+    return [table_html(b.table) if isinstance(b, TableBlock) else f"<p>{escape(b.text)}</p>" for b in spec.appendix]
+
+
+def render(spec: ReportSpec, site: str | None = None, variant: str | None = None) -> bytes:
+    variant = variant or ("classic" if site else variant_of(spec))
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown HTML variant {variant!r}; choose from {', '.join(VARIANTS)}")
+    if variant == "portal":
+        from .render_portal import portal_page
+        return portal_page(spec, site or spec.agency)
+    if variant == "fragment":
+        from .render_portal import fragment
+        return fragment(spec)
     site = site or spec.agency
     box = ""
     if spec.style.html_skin == 2:

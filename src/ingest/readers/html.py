@@ -41,10 +41,17 @@ def read_html(data: bytes, settings: Settings, charset: str | None = None) -> La
     strip_chrome(root)
     body = find_body(root)
     blocks = list(walk(body))
-    page_title = find_page_title(root, body)
+    page_title = find_page_title(root, body) or _head_title(title_hint)
     if page_title and not _has_title(blocks):
         blocks.insert(0, Block("heading", page_title, level=1))
     return Layout(blocks=[b for b in blocks if b.kind == "table" or b.text.strip()], title_hint=title_hint)
+
+
+def _head_title(title: str | None) -> str | None:
+    """The report's title from the page's <title> (标题_栏目_站点: the part before the first
+    separator), when that names a report."""
+    first = re.split(r"[_|｜]| - | — ", title or "")[0].strip()
+    return first if re.search(r"报告|年报", first) and len(first) <= 80 else None
 
 
 def _has_title(blocks: list[Block]) -> bool:
