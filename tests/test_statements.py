@@ -283,3 +283,12 @@ def test_a_problem_item_of_a_heading_and_its_explanation_stays_one_problem():
                    ("problem", "考核督促机制落实不到位。责任未能层层压实")]
     paired = typed("存在的问题：（一）网站栏目设置不够合理，部分信息查找不便。优化网站栏目设置，完善检索功能，方便群众查询。")
     assert [t for t, _ in paired] == ["problem", "improvement"]  # a problem item may carry its fix
+
+
+@pytest.mark.parametrize("text", [
+    "存在问题：1）栏目更新慢；2）人员不足。",
+    "存在问题：\n●栏目更新慢。\n●人员不足。",
+    "存在问题：一方面，栏目更新慢；另一方面，人员不足。",
+])
+def test_bullets_and_closing_parenthesis_numbers_are_markers(text):
+    assert texts(text) == ["栏目更新慢", "人员不足"]

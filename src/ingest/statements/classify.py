@@ -55,6 +55,14 @@ def with_wording(text: str, scores: dict[str, float], rules: dict) -> dict[str, 
     return out
 
 
+def says_fix(text: str) -> bool:
+    """Given a sentence, say whether its wording says what will be done (it opens with a fix
+    verb, 加强…, or with who will act when, 下一步我局将…)."""
+    body = clean(strip_marker(text))
+    fix, plan = _wording().get("improvement"), _plan()
+    return bool((fix and fix.search(body)) or (plan and plan.search(body)))
+
+
 @lru_cache(maxsize=1)
 def _plan() -> re.Pattern | None:
     pats = type_rules().get("plan_openers") or []
@@ -131,6 +139,9 @@ def split_mixed(cand: Candidate, sent_scores: list[dict[str, float]], rules: dic
         return None
     if rules.get("problem_first") and not problem_then_fix(kinds):
         return None  # a fix before a problem in one item is a misjudged sentence, not a pair
+    if rules.get("fix_needs_wording") and (cand.context or cand.hint) == "problem" and not all(
+            says_fix(s) for s, kind in zip(cand.sentences, kinds) if kind == "improvement"):
+        return None  # among problems, a fix sentence says what will be done; else it explains
     return [Typed(cand.section, clean(s), kind or best(sc))
             for s, kind, sc in zip(cand.sentences, kinds, sent_scores) if clean(s)]
 
