@@ -112,3 +112,20 @@ def test_a_site_name_or_breadcrumb_above_the_title_is_not_part_of_the_agency():
             ("某某省", "某某市人民政府办公室2023年政府信息公开工作年度报告", "某某省某某市人民政府办公室")):
         found = meta.find_title(_doc(above, title, "本报告根据《条例》编制。", "一、总体情况", "内容。"))
         assert found[1] == agency and found[0].endswith(title[-20:]), (above, found)
+
+
+def test_title_forms_seen_on_portals():
+    cases = (  # (lines, title, agency, year)
+        (["某某镇2009年政府信息公开工作年报", "一、政府信息主动公开情况"], "某某镇2009年政府信息公开工作年报", "某某镇", 2009),
+        (["某某区国资局", "根据《条例》相关要求,现公布区政府国资局2022年政府信息公开工作年度报告。"],
+         "区政府国资局2022年政府信息公开工作年度报告", "区政府国资局", 2022),
+    )
+    for lines, title, agency, year in cases:
+        m = meta.extract(_doc(*lines, "一、总体情况", "内容。"))
+        assert (m.title, m.agency, m.year) == (title, agency, year)
+
+
+def test_the_year_comes_from_the_statistics_period_when_no_title_names_it():
+    doc = _doc("根据《条例》规定编制本报告。报告数据统计期限为2025年1月1日至2025年12月31日。",
+               "一、总体情况", "内容。", "二、主动公开政府信息情况")
+    assert meta.extract(doc).year == 2025

@@ -13,8 +13,12 @@ from .record import Meta
 from .sections import SectionedDoc, head_lines
 
 _YEAR = r"(?P<year>(?:19|20)\d{2}|[一二][〇零○Ｏ一二三四五六七八九]{3})"  # 2023 or 二〇二三
-_TAIL = r"(?P<tail>(?:政府信息公开|政务公开|信息公开)(?:年报|[^，。]{0,12}?报告))"  # …年度报告, …年报
-_AGENCY_CHARS = r"(?:[^，。：:；、“”《》()（）]|（[^（）]{1,20}）|\([^()]{1,20}\))"  # 办公室（政务公开办）
+_TAIL = r"(?P<tail>(?:政府信息公开|政务公开|信息公开)(?:(?:工作)?年报|[^，。]{0,12}?报告))"  # …年度报告, …(工作)年报
+_AGENCY_CHARS = r"(?:[^，。：:；;,、“”《》()（）]|（[^（）]{1,20}）|\([^()]{1,20}\))"  # 办公室（政务公开办）
+# a title quoted in prose (现公布区政府国资局2022年…报告): the verb is not part of the agency
+_PROSE_VERB = re.compile(r"^(?:现将|现予公布|现公布|特公布|公布|发布|编制|编制了|形成)")
+# the period a report covers (统计期限为2025年1月1日至…), the year when no title gives one
+_PERIOD = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*[至到—\-~]")
 _TITLE = re.compile(rf"(?P<agency>{_AGENCY_CHARS}{{2,40}}?)(?:关于)?{_YEAR}年度?{_TAIL}")
 _TITLE_YEAR_FIRST = re.compile(rf"{_YEAR}年度?(?P<agency>[^，。：:；“”]{{2,30}}?){_TAIL}")
 _AGENCY_END = re.compile(r"(人民政府|办公室|办公厅|办事处|委员会|局|厅|委|署|院|中心|管委会|街道|镇|乡)$")
@@ -97,6 +101,13 @@ def extract(doc: SectionedDoc, template: str | None = None) -> Meta:
     title, agency, year = find_title(doc)
     sig_agency, when = signature(doc)
     agency = agency or sig_agency
+    if agency:
+        agency = _PROSE_VERB.sub("", agency) or agency
+    if title:
+        title = _PROSE_VERB.sub("", title) or title
+    if year is None:
+        period = _PERIOD.search(re.sub(r"\s+", "", doc.parts[0].text())[:2000])
+        year = int(period["year"]) if period else None
     if year is None and when:
         year = int(when[:4]) - 1
     return Meta(title=title, agency=agency, year=year, report_date=when,
