@@ -118,6 +118,12 @@ def test_listing_that_stops_showing_reports_raises_an_alarm(tmp_path):
         assert "no report or page links any more" in second.alarm
         assert "Vue v-for" in second.alarm and second.script_drawn == "Vue v-for"
         assert status[second.source]["alarm"] == second.alarm
+        from ingest.cli.sources import status_rows
+
+        with open_store(f"sqlite:///{tmp_path / 's.db'}") as store:
+            [row] = status_rows(store)
+        assert row["script_drawn"] == "Vue v-for" and row["alarm"] == second.alarm
+        assert row["complete"] is False
     finally:
         portal.stop()
 

@@ -14,7 +14,7 @@ out = LazyConsole()
 err = LazyConsole(stderr=True)
 
 STATUS_FIELDS = ("source", "started_at", "complete", "report_links", "listings_ok",
-                 "listings_failed", "urls", "gone", "failed", "alarm")
+                 "listings_failed", "urls", "gone", "failed", "script_drawn", "alarm")
 
 
 def status_rows(store) -> list[dict]:
@@ -23,7 +23,8 @@ def status_rows(store) -> list[dict]:
 
     counts = url_counts(store)
     return [{**{k: run.get(k) for k in STATUS_FIELDS if k in run},
-             **counts.get(run["source"], {"urls": 0, "gone": 0, "failed": 0})}
+             **counts.get(run["source"], {"urls": 0, "gone": 0, "failed": 0}),
+             "script_drawn": (run.get("figures") or {}).get("script_drawn")}
             for run in last_runs(store)]
 
 
