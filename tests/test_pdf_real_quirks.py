@@ -19,7 +19,7 @@ from ingest.evaluate import score_records
 from ingest.ingest import parse_document
 from ingest.readers.pdf import read_pdf
 from ingest.readers.pdf_content import pdfium_content
-from ingest.readers.pdf_ruled import without_frames
+from ingest.readers.pdf_ruled import _Cell, tables_in_frames
 from ingest.settings import Settings
 from pdfmaker import Writer
 
@@ -76,9 +76,11 @@ SINGLE = {
     "white text frame": Quirks(framed="white"),
     "ruled text frame": Quirks(framed="ruled"),
     "page border": Quirks(framed="border"),
+    "box around the body": Quirks(framed="box"),
     "page x of y footer": Quirks(footer="第 {n} 页 共 {m} 页"),
     "spaced text layer": Quirks(spaced_text=True),
     "two-line title": Quirks(title_lines=True),
+    "two-line title, two sizes": Quirks(title_lines=True, title_sizes=(15.0, 20.0)),
     "vertical labels": Quirks(vertical_labels=True),
     "split header cells": Quirks(split_headers=True),
     "figures before labels": Quirks(numbers_first=True),
@@ -170,14 +172,34 @@ def test_scaled_code_keeps_glyph_places():
     assert scaled_code(code, 20).split() == "BT 0.05 0 0 0.05 72 700 Tm 480 0 Td /F1 240 Tf 408 TL (1 2 Td) Tj T* ET".split()
 
 
-def test_frames_around_a_table_are_cut_off():
+def cells(*rows) -> list:
+    """Grid cells from (box, text, lines) triples."""
+    return [_Cell(box, text, lines) for box, text, lines in rows]
+
+
+PROSE = "本机关坚持以公开为常态、不公开为例外，全面推进政务公开工作。"
+GRID = [((x, y, x + 100, y + 20), t, 1) for y, row in ((20, ("信息内容", "本年", "总计")), (40, ("规章", "1", "2")))
+        for x, t in zip((0, 100, 200), row)]
+
+
+def shifted(rows, dy: float) -> list:
+    return [((b[0], b[1] + dy, b[2], b[3] + dy), t, n) for b, t, n in rows]
+
+
+def test_frames_around_tables_are_cut_out():
+    texts = lambda tables: [[c.text for c in t] for t in tables]  # noqa: E731
     # a framed prose line directly above a 2 x 3 grid, sharing its top rule
-    prose = ((0, 0, 300, 20), "本机关坚持以公开为常态、不公开为例外，全面推进政务公开工作。")
-    grid = [((x, y, x + 100, y + 20), t) for y, row in ((20, ("信息内容", "本年", "总计")), (40, ("规章", "1", "2")))
-            for x, t in zip((0, 100, 200), row)]
-    boxes, texts = without_frames(*map(list, zip(prose, *grid)))
-    assert texts == ["信息内容", "本年", "总计", "规章", "1", "2"]
+    assert texts(tables_in_frames(cells(((0, 0, 300, 20), PROSE, 1), *GRID))) == [
+        ["信息内容", "本年", "总计", "规章", "1", "2"]]
+    # a box around the body joins two tables through a heading and a paragraph between them
+    joined = cells(((0, -10, 300, 20), "", 0), *GRID, ((0, 60, 300, 100), "三、收到和处理政府信息公开申请情况", 1),
+                   *shifted(GRID, 80), ((0, 140, 300, 200), PROSE * 2, 3))
+    assert texts(tables_in_frames(joined)) == [["信息内容", "本年", "总计", "规章", "1", "2"]] * 2
+    # a table's own full-width row (第二十条第（一）项) stays in the table
+    item_row = cells(((0, 0, 300, 20), "第二十条第（一）项", 1), *GRID)
+    assert len(tables_in_frames(item_row)[0]) == 7
     # a single column of framed lines, or a grid mostly of framed prose, is no table at all
-    assert without_frames([(0, 0, 300, 20), (0, 20, 300, 40)], [prose[1], prose[1]]) == ([], [])
-    middle = [prose, *grid[:3], ((0, 60, 300, 80), prose[1] * 2), *[((b[0], b[1] + 60, b[2], b[3] + 60), t) for b, t in grid[3:]]]
-    assert without_frames(*map(list, zip(*middle))) == ([], [])
+    assert tables_in_frames(cells(((0, 0, 300, 20), PROSE, 1), ((0, 20, 300, 40), PROSE, 1))) == []
+    wide = ((0, 0, 150, 20), PROSE * 2, 1), ((150, 0, 300, 20), "1", 1), ((0, 20, 150, 40), PROSE, 1), \
+        ((150, 20, 300, 40), "2", 1)
+    assert len(tables_in_frames(cells(*wide))) == 1  # long labels beside figures: still a table

@@ -39,10 +39,12 @@ TEXT_WIDTH = A4[0] - 50 * mm
 class Quirks:
     """Real office-suite PDF habits to reproduce; the defaults render a clean export."""
 
-    framed: str = ""               # "white" | "ruled": a box behind every prose line; "border": a page border
+    framed: str = ""               # "white" | "ruled": a box behind every prose line; "border": a page
+    #                                border; "box": one box around the body, its sides on the tables' sides
     footer: str = ""               # page-number pattern over the style's: "- {n} -", "第 {n} 页 共 {m} 页"
     spaced_text: bool = False      # spaces between CJK characters, around full-width punctuation, after digits
     title_lines: bool = False      # agency on one line, 2023年…年度报告 on the next
+    title_sizes: tuple[float, float] = (18.0, 18.0)  # ... in these font sizes
     vertical_labels: bool = False  # a label merged over many rows printed one character per line
     split_headers: bool = False    # figure columns so narrow that 商业企业 wraps as 商业企 / 业
     numbers_first: bool = False    # a table's figures come before its labels in text order
@@ -231,10 +233,12 @@ class _Story:
         rest = title[len(agency):].strip() if title.startswith(agency) else ""
         if not (self.q.title_lines and rest):
             return [self.para(title, "title")]
-        first = ParagraphStyle("title1", parent=self.st["title"], spaceAfter=0)
+        one, two = self.q.title_sizes
+        first = ParagraphStyle("title1", parent=self.st["title"], fontSize=one, leading=one * 1.5, spaceAfter=0)
+        second = ParagraphStyle("title2", parent=self.st["title"], fontSize=two, leading=two * 1.5)
         if self.q.spaced_text:
             rest = spaced_numbers(rest)
-        return [Paragraph(agency, first), Paragraph(rest, self.st["title"])]
+        return [Paragraph(agency, first), Paragraph(rest, second)]
 
     def cell(self, cell: Cell) -> object:
         if cell.text.replace(".", "").isdigit():
@@ -336,6 +340,9 @@ def decorate(spec: ReportSpec, quirks: Quirks = Quirks(), pages: int = 0):
         if quirks.framed == "border":
             canvas.setLineWidth(0.8)
             canvas.rect(20 * mm, 18 * mm, width - 40 * mm, height - 38 * mm)
+        elif quirks.framed == "box":  # the text frame's own box: a table's sides lie on it
+            canvas.setLineWidth(0.5)
+            canvas.rect(25 * mm, 22 * mm, width - 50 * mm, height - 47 * mm)
         if pattern:
             canvas.drawCentredString(width / 2, 12 * mm, pattern.format(n=doc.page, m=pages))
         canvas.restoreState()

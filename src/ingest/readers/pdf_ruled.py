@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 
 from pdfplumber.table import (TableSettings, cells_to_tables, edges_to_intersections,
                               intersections_to_cells, merge_edges)
@@ -16,7 +17,7 @@ from pdfplumber.utils import extract_text, filter_edges
 
 from .pdf_content import Obj, PageContent
 from .pdf_items import TableItem, join_wrapped
-from .pdf_tables import Box, table_item
+from .pdf_tables import Box, cluster, table_item
 
 RULED = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
 
@@ -119,50 +120,78 @@ def cell_text(chars: list[Obj]) -> str:
 
 PROSE = re.compile(r"[，。；！？]")  # sentence punctuation
 PROSE_CHARS = 20  # a cell across the whole grid holding this many characters of sentences is prose
+CHAPTER = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")  # a report chapter's heading: 三、…
 
 
-def _prose(box: Box, text: str, left: float, right: float, tol: float = 2.0) -> bool:
-    """A cell as wide as its grid holding a line or more of sentences: a framed paragraph."""
-    return (box[0] <= left + tol and box[2] >= right - tol and len(text) >= PROSE_CHARS
-            and bool(PROSE.search(text)))
+@dataclass
+class _Cell:
+    box: Box
+    text: str
+    lines: int  # text lines inside
 
 
-def without_frames(boxes: list[Box], texts: list[str]) -> tuple[list[Box], list[str]]:
-    """Given a grid's cells, return those of the table it holds, if any: the rows of framed
-    prose above and below it (Word and WPS box every line of a text frame) cut off, nothing
-    when it is a single column or when framed prose is most of its text. A table is a grid
-    of several rows and columns of short cells; a frame around paragraphs is not."""
-    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
-    cells = sorted(zip(boxes, texts), key=lambda bt: (bt[0][1], bt[0][0]))
+def _frame_text(cell: _Cell) -> bool:
+    """What a text frame's space holds, not a table row: nothing, paragraphs (several lines,
+    or a line of sentences), or a chapter heading."""
+    text = cell.text
+    return (not text or cell.lines >= 2 or bool(CHAPTER.match(text))
+            or (len(text) >= PROSE_CHARS and bool(PROSE.search(text))))
 
-    def alone(k: int) -> bool:  # the only cell of its row band
-        box = cells[k][0]
-        return not any(o[1] < box[3] - 1 and box[1] < o[3] - 1 for j, (o, _) in enumerate(cells) if j != k)
 
-    while cells and _prose(*cells[0], left, right) and alone(0):
-        cells.pop(0)
-    while cells and _prose(*cells[-1], left, right) and alone(len(cells) - 1):
-        cells.pop()
-    if len(cells) < 2:
-        return [], []
-    xs = {round(b[0]) for b, _ in cells} | {round(b[2]) for b, _ in cells}
-    total = sum(len(t) for _, t in cells)
-    prose = sum(len(t) for b, t in cells if _prose(b, t, left, right))
-    if len(xs) < 3 or (total and prose > total / 2):
-        return [], []
-    return [b for b, _ in cells], [t for _, t in cells]
+def _prose(cell: _Cell, left: float, right: float, tol: float = 2.0) -> bool:
+    return _full_width(cell, left, right, tol) and len(cell.text) >= PROSE_CHARS and bool(PROSE.search(cell.text))
+
+
+def _full_width(cell: _Cell, left: float, right: float, tol: float = 2.0) -> bool:
+    return cell.box[0] <= left + tol and cell.box[2] >= right - tol
+
+
+def tables_in_frames(cells: list[_Cell]) -> list[list[_Cell]]:
+    """Given a grid's cells, return the cells of each table it holds: a text frame drawn
+    around the body (a box, or a box behind every line, as Word and WPS export) joins
+    paragraphs and tables into one grid; its spaces — rows of one cell across the grid that
+    hold paragraphs, a heading or nothing — are cut out and given back to the page. A table
+    is a grid of several rows and columns of short cells: a single column, or a grid that is
+    mostly framed prose, is none."""
+    left, right = min(c.box[0] for c in cells), max(c.box[2] for c in cells)
+    cells = sorted(cells, key=lambda c: (c.box[1], c.box[0]))
+
+    def alone(cell: _Cell) -> bool:  # the only cell of its row band
+        top, bottom = cell.box[1], cell.box[3]
+        return not any(o is not cell and o.box[1] < bottom - 1 and top < o.box[3] - 1 for o in cells)
+
+    spaces = [c.box[3] for c in cells if _full_width(c, left, right) and _frame_text(c) and alone(c)]
+    groups: dict[int, list[_Cell]] = {}
+    for cell in cells:
+        if cell.box[3] in spaces and _full_width(cell, left, right) and _frame_text(cell) and alone(cell):
+            continue
+        groups.setdefault(sum(1 for bottom in spaces if bottom <= cell.box[1] + 1), []).append(cell)
+    out = []
+    for group in groups.values():
+        xs = {round(c.box[0]) for c in group} | {round(c.box[2]) for c in group}
+        g_left, g_right = min(c.box[0] for c in group), max(c.box[2] for c in group)
+        total = sum(len(c.text) for c in group)
+        prose = sum(len(c.text) for c in group if _prose(c, g_left, g_right))
+        if len(group) >= 2 and len(xs) >= 3 and not (total and prose > total / 2):
+            out.append(group)
+    return out
+
+
+def _line_count(chars: list[Obj]) -> int:
+    return len(cluster([(c["top"] + c["bottom"]) / 2 for c in chars],
+                       0.5 * min((c["bottom"] - c["top"] for c in chars), default=0)))
 
 
 def ruled_tables(content: PageContent, chars: list[Obj]) -> list[TableItem]:
     """Tables drawn with ruling lines, as span-aware grids; grids that frame paragraphs
-    give their text back to the page (see `without_frames`)."""
+    give their text back to the page (see `tables_in_frames`)."""
     if not content.edges:
         return []
     items = []
     for boxes in table_cells(ruling_edges(content.edges)):
         if len(boxes) >= 2:
-            texts = [cell_text(inside) for inside in chars_by_cell(chars, boxes)]
-            boxes, texts = without_frames(boxes, texts)
-            if boxes:
-                items.append(table_item(boxes, texts, content.width, tol=2.0))
+            cells = [_Cell(box, cell_text(inside), _line_count(inside))
+                     for box, inside in zip(boxes, chars_by_cell(chars, boxes))]
+            for table in tables_in_frames(cells):
+                items.append(table_item([c.box for c in table], [c.text for c in table], content.width, tol=2.0))
     return items
