@@ -129,6 +129,14 @@ def test_footers_are_removed_and_a_table_over_the_break_is_one_table():
     assert len(requests) == 1 and "四、结转下年度继续办理" in [c.text for c in requests[0].cells]
 
 
+@pytest.mark.parametrize("footer", ["- {n} -", "— {n} —", "·{n}·", "第 {n} 页 共 {m} 页", "第{n}页/共{m}页",
+                                    "共 {m} 页 第 {n} 页", "{n}/{m}", "Page {n} of {m}"])
+def test_page_number_footers_are_removed(footer):
+    got = blocks(render(spec_2021(1), Quirks(footer=footer)))
+    printed = {footer.format(n=n, m=m).replace(" ", "") for m in range(1, 9) for n in range(1, m + 1)}
+    assert not [b.text for b in got if b.kind == "paragraph" and b.text.replace(" ", "") in printed]
+
+
 def test_vertical_labels_and_split_headers_read_as_whole_cells():
     data = render(spec_2021(0), Quirks(vertical_labels=True, split_headers=True, numbers_first=True))
     cells = {c.text for b in blocks(data) if b.kind == "table" for c in b.table.cells}
