@@ -1,11 +1,13 @@
 """Candidate statements -> typed statements (problem / improvement / other).
 
-The shipped textcat model decides by default, its close calls tipped by wording; the rules in
-config/statements.yaml (`type_rules`) apply only where they measured better: an item under a
-问题/改进 sub-heading or label takes that type (under a fix label it is never split), a free
-framing sentence is `other`, and an item whose sentences (or, failing that, ；-clauses) state a
-problem and its fix is split in two — among fixes each sentence's kind weighing in what the
-lead-in announced, so a heading sentence and its explanation after …将采取以下措施： stay one fix.
+The shipped textcat model decides by default, its close calls tipped by wording (a fix verb,
+a plan opener 下一步，我局将…); the rules in config/statements.yaml (`type_rules`) apply only where
+they measured better: an item under a 问题/改进 sub-heading or label takes that type (under a fix
+label it is never split), a free framing sentence is `other`, and an item whose sentences (or,
+failing that, ；-clauses) state a problem and then its fix is split in two. Among fixes each
+sentence's kind weighs in what the lead-in announced, so a heading sentence and its explanation
+after …将采取以下措施： stay one fix; among problems the fix sentence must say what will be done,
+so a problem's explanation stays with it.
 """
 from __future__ import annotations
 
