@@ -23,6 +23,7 @@ _TITLE = re.compile(rf"(?P<agency>{_AGENCY_CHARS}{{2,40}}?)(?:关于)?{_YEAR}年
 _TITLE_YEAR_FIRST = re.compile(rf"{_YEAR}年度?(?P<agency>[^，。：:；“”]{{2,30}}?){_TAIL}")
 _AGENCY_END = re.compile(r"(人民政府|办公室|办公厅|办事处|委员会|局|厅|委|署|院|中心|管委会|街道|镇|乡)$")
 _NOISE = ("（图片版）", "(图片版)", "图片版")
+_PROSE = re.compile(r"[。；;！？]|，.*，")  # a sentence, not a title line
 _REGION = re.compile(r"^[\u4e00-\u9fff]{2,15}?(省|自治区|市|州|盟|县|区|旗|镇|乡|街道)")
 _REGION_END = re.compile(r"(省|自治区|市|州|盟|县|区|旗|镇|乡|街道|办事处)$")
 
@@ -34,7 +35,11 @@ def _title_sources(doc: SectionedDoc) -> list[list[str]]:
             line = line.replace(noise, "")
         return line
     hint = re.sub(r"\s+", "", doc.layout.title_hint or "")
-    return [[clean(ln) for ln in head_lines(doc)], [clean(hint)]]
+    head = [clean(ln) for ln in head_lines(doc)]
+    prose = next((i for i, ln in enumerate(head) if _PROSE.search(ln)), len(head))
+    # the title lines come before the first sentence; a title-like phrase inside the lead
+    # (…现公布某某局2012年度政府信息公开工作年度报告。) is the last resort
+    return [head[:prose], [clean(hint)], head[prose:]]
 
 
 def _agency_start(text: str, starts: list[int], a0: int, a1: int) -> int:

@@ -21,8 +21,8 @@ _CHROME = re.compile(r"nav|menu|crumb|footer|foot|header|head\b|top|share|print|
                      r"copyright|links|info|position|location|tool|related|xgwz|bottom", re.I)
 _CHROME_TEXT = ("当前位置", "您的位置", "字号", "打印", "关闭窗口", "分享到", "主办单位", "备案号", "网站标识码")
 _DROP = ("script", "style", "noscript", "iframe", "form", "select", "button", "nav", "footer", "header", "head")
-BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote",
-              "center", "pre", "ul", "ol", "dl", "dd", "dt", "font", "span", "td", "tbody", "tr", "body", "main"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "center",
+          "pre", "ul", "ol", "dl", "dd", "dt", "td", "th", "tbody", "thead", "tfoot", "tr", "body", "main", "table"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -169,29 +169,36 @@ def _inside(el, ancestor) -> bool:
 
 
 def walk(el):
-    """Blocks of `el` in document order."""
+    """Blocks of `el` in document order. Text that runs between block elements (text nodes,
+    spans, links, bold runs — a sentence split over many spans) is one paragraph up to the next
+    block element or <br>; a block element is always a paragraph of its own, so a heading
+    printed with no whitespace before its body does not run into it."""
     if el.tag == "table":
         if is_data_table(el):
             yield Block("table", table=read_table(el))
             return
-    has_blocks = any(isinstance(ch.tag, str) and (ch.tag in BLOCK_TAGS or ch.tag == "table") and _text(ch)
-                     for ch in el)
-    if not has_blocks or el.tag in _HEADINGS or el.tag == "p" and el.find(".//table") is None:
+    if el.tag in _HEADINGS or el.tag == "p" and el.find(".//table") is None or not _has_block_descendant(el):
         yield _paragraph(el)
         return
-    if el.text and el.text.strip():
-        yield Block("paragraph", el.text.strip())
+    run: list[str] = [el.text or ""]
     for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag == "br":
-            pass
-        elif child.tag in BLOCK_TAGS or child.tag == "table":
+        if isinstance(child.tag, str) and child.tag == "br":
+            yield from _flush(run)
+        elif isinstance(child.tag, str) and (child.tag in _BLOCK or _has_block_descendant(child)):
+            yield from _flush(run)
             yield from walk(child)
-        elif _text(child):
-            yield Block("paragraph", _text(child))
-        if child.tail and child.tail.strip():
-            yield Block("paragraph", child.tail.strip())
+        elif isinstance(child.tag, str):
+            run.append(child.text_content())
+        run.append(child.tail or "")
+    yield from _flush(run)
+
+
+def _flush(run: list[str]):
+    """The inline text gathered so far as a paragraph (and the run emptied)."""
+    text = re.sub(r"[ \t\r\n\f\v\u00a0\u3000]+", " ", "".join(run)).strip()
+    run.clear()
+    if text:
+        yield Block("paragraph", text)
 
 
 def _paragraph(el) -> Block:
