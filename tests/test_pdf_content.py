@@ -184,3 +184,40 @@ def test_a_title_in_two_fonts_stays_one_line(tmp_path):
                     f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=True)
     layout = read_pdf(pdf.read_bytes(), Settings())
     assert "".join(b.text for b in layout.blocks[:1]) == "青禾县市场监督管理局2023年政府信息公开工作年度报告"
+
+
+def _framed_page() -> bytes:
+    """White-filled boxes behind four lines of prose (a text frame), a light-blue shaded
+    cell, and a black-ruled 2 x 2 grid; the prose in 240-pt type under a 1/20 matrix."""
+    _register()
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFillColorRGB(1, 1, 1)
+    for k in range(4):
+        c.rect(72, 700 - 27 * k, 450, 27, stroke=0, fill=1)
+    c.setFillColorRGB(0.78, 0.85, 0.95)
+    c.rect(100, 400, 240, 30, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    for x0, y0 in ((100, 400), (220, 400), (100, 370), (220, 370)):
+        c.rect(x0, y0, 120, 30)
+    for k in range(4):
+        c.saveState()
+        c.translate(80, 708 - 27 * k)
+        c.scale(0.05, 0.05)
+        text = c.beginText(0, 0)
+        text.setFont(FONT, 240)
+        text.textOut("本机关坚持以公开为常态、不公开为例外，全面推进政务公开。")
+        c.drawText(text)
+        c.restoreState()
+    c.save()
+    return buf.getvalue()
+
+
+def test_unseen_fills_are_no_rules_and_scaled_type_has_its_printed_size():
+    for content in next(_both(_framed_page())):
+        horizontal = sorted({round(e["top"]) for e in content.edges if e["orientation"] == "h"})
+        assert min(horizontal) >= 842 - 430 - 1  # the white boxes' sides are not edges
+        assert {round(c["size"]) for c in content.chars if c["text"].strip()} == {12}
+        items, _ = page_items(content)
+        assert [t.table.n_rows for t in items.tables] == [2]
+        assert len(items.lines) == 4 and all(ln.text.startswith("本机关") for ln in items.lines)
