@@ -176,3 +176,33 @@ def test_word_counting_formats():
     assert [chinese(n) for n in (1, 9, 10, 11, 20, 35)] == ["一", "九", "十", "十一", "二十", "三十五"]
     assert FORMATS["decimalEnclosedCircle"](3) == "③" and FORMATS["ideographTraditional"](2) == "乙"
     assert FORMATS["upperRoman"](4) == "IV" and FORMATS["lowerLetter"](28) == "ab"
+
+
+def test_html_text_runs_between_blocks_are_whole_paragraphs():
+    page = ("<html><body><div class='content'>一、总体情况<br/><span>20</span><span>23</span><span>年，我局主动</span>"
+            "<b>公开信息</b><a href='#'>86条</a>。<p>二、主动公开政府信息情况</p>全年未制发规章。</div></body></html>")
+    texts = [b.text for b in read_html(page.encode(), Settings()).blocks]
+    assert texts == ["一、总体情况", "2023年，我局主动公开信息86条。", "二、主动公开政府信息情况", "全年未制发规章。"]
+
+
+def test_html_body_is_the_article_not_the_link_lists_around_it():
+    links = "".join(f"<li><a href='/{i}'>某某县人民政府{2000 + i}年政府信息公开工作年度报告</a></li>" for i in range(40))
+    page = (f"<html><head><title>某某县人民政府2023年政府信息公开工作年度报告_年报_某某县</title></head><body>"
+            f"<div class='wrap'><ul class='menu'>{links}</ul><div class='box'><div class='src'>时间：2024-01-30</div>"
+            "<div class='text'><p>一、总体情况</p><p>2023年，某某县主动公开政府信息1200条。</p>"
+            "<p>二、主动公开政府信息情况</p><p>全年制发规范性文件3件。</p></div></div>"
+            f"<div class='xg'>{links}</div></div></body></html>")
+    layout = read_html(page.encode("gbk").replace(b"<head>", b"<head><meta charset='gbk'>"), Settings())
+    texts = [b.text for b in layout.blocks]
+    assert texts[0] == "某某县人民政府2023年政府信息公开工作年度报告"  # from <title>: the article has none
+    assert texts[1:] == ["一、总体情况", "2023年，某某县主动公开政府信息1200条。", "二、主动公开政府信息情况",
+                         "全年制发规范性文件3件。"]
+
+
+def test_an_html_fragment_without_a_charset_decodes_as_gbk_or_utf8():
+    page = ("<p>某某县统计局2015年政府信息公开工作年度报告</p><p>一、概述</p>"
+            "<p>2015年，我局主动公开政府信息120条，其中机构职能类信息12条。</p>")
+    for encoding in ("gbk", "utf-8"):
+        data = page.encode(encoding)
+        assert sniff(data, "page") == "text/html"
+        assert [b.text for b in read_html(data, Settings()).blocks][1] == "一、概述"

@@ -129,3 +129,52 @@ def test_the_year_comes_from_the_statistics_period_when_no_title_names_it():
     doc = _doc("根据《条例》规定编制本报告。报告数据统计期限为2025年1月1日至2025年12月31日。",
                "一、总体情况", "内容。", "二、主动公开政府信息情况")
     assert meta.extract(doc).year == 2025
+
+
+def test_free_form_legacy_chapters_map_to_sections_and_the_template_comes_from_the_year():
+    doc = _doc("某某县地方税务局2013年信息公开年度报告", "时间：2014-02-25",
+               "一、概述", "2013年，我局主动公开信息45条，占全部信息的73%。",
+               "二、重点领域政府信息公开情况", "1.推进财政预决算信息公开。公开信息9条。",
+               "三、主动公开政府信息情况", "（一）主动公开政府信息的数量", "全年主动公开信息45条。",
+               "四、依申请公开、不予公开及咨询政府信息情况", "（一）申请情况", "未收到申请。",
+               "五、审批事项及处理情况", "受理审批事项117件。",
+               "六、复议诉讼", "无。",
+               "七、工作人员及信息公开事务支出情况", "兼职人员1人。",
+               "八、政府信息公开工作存在的主要问题及改进情况", "一是公开内容不够全面。",
+               "九、今后工作打算", "一是加强培训。",
+               "十、政府信息公开情况统计表")
+    assert [p.id for p in doc.parts] == ["preamble", "overview", "proactive", "proactive", "requests",
+                                         "other_matters", "review_litigation", "other_matters", "problems",
+                                         "problems", "other_matters"]
+    m = meta.extract(doc)
+    assert m.template == "legacy" and m.report_date is None  # 时间： is the page's date, not a 落款
+    assert meta.extract(doc, template="2019").template == "2019"  # the tables' form wins
+
+
+def test_the_signature_and_an_appendix_after_it_leave_the_last_section():
+    doc = _doc("某某县人民政府2011年政府信息公开工作年度报告", "一、概述", "内容。",
+               "二、主动公开政府信息情况", "内容。", "三、政府信息依申请公开工作情况", "内容。",
+               "四、政府信息公开工作存在的主要问题及改进情况", "一是宣传力度还不够。",
+               "某某县人民政府", "二○一二年二月二十日", "附件1：某某县人民政府2011年政府信息公开情况统计表")
+    assert doc.parts[-1].text() == "一是宣传力度还不够。"
+    assert doc.closing_lines()[0] == "某某县人民政府"
+    m = meta.extract(doc)
+    assert m.report_date == "2012-02-20" and m.template == "legacy"
+
+
+def test_signature_dates_with_labels_and_notes_but_not_page_dates():
+    assert dates.date_line("二〇二二年三月四日（此件公开发布）") == "2022-03-04"
+    assert dates.date_line("编制日期：2022年2月7日") == "2022-02-07"
+    assert dates.date_line("2019年2月1日发布") == "2019-02-01"
+    assert dates.signed_date("某某局 2024年1月20日") == ("某某局", "2024-01-20")
+    for page_date in ("发布日期：2020-01-31", "时间：2013-02-25", "截至2013年1月20日", "2013年1月20日，我局召开会议。"):
+        assert dates.date_line(page_date) is None, page_date
+    assert dates.date_line("发布日期：2022年1月5日", after_publisher=True) == "2022-01-05"
+
+
+def test_a_year_without_tables_gives_the_template_of_that_year():
+    for year, template in ((2012, "legacy"), (2018, "legacy"), (2019, "2019"), (2022, "2021")):
+        doc = _doc(f"某某镇人民政府{year}年政府信息公开工作年度报告", "一、总体情况", "内容。",
+                   "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                   "四、存在的主要问题及改进情况", "一是不足。")
+        assert meta.extract(doc).template == template, year
