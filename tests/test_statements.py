@@ -292,3 +292,11 @@ def test_a_problem_item_of_a_heading_and_its_explanation_stays_one_problem():
 ])
 def test_bullets_and_closing_parenthesis_numbers_are_markers(text):
     assert texts(text) == ["栏目更新慢", "人员不足"]
+
+
+def test_a_label_closing_an_item_or_opening_a_line_with_a_full_stop_is_a_label():
+    got = typed("存在的问题和不足：一是公开的主动性不强；二是公开的时效性不够。整改措施：一是强化责任意识；二是严格发布时限。")
+    assert got == [("problem", "公开的主动性不强"), ("problem", "公开的时效性不够"),
+                   ("improvement", "强化责任意识"), ("improvement", "严格发布时限")]
+    got = typed("（一）存在的主要问题。部分政策解读流于形式，解读质量不高。\n（二）改进措施。组织开展解读质量评估，提升解读水平。")
+    assert got == [("problem", "部分政策解读流于形式，解读质量不高"), ("improvement", "组织开展解读质量评估，提升解读水平")]

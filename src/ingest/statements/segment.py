@@ -182,7 +182,10 @@ def _items(state: _State, items: list[str]) -> list[Candidate]:
         if is_noise(item):
             continue
         sents = sentences(item)
-        if len(sents) > 1 and is_framing(sents[-1]):
+        if len(sents) > 1 and sub_heading_kind(sents[-1]):  # …不够。整改措施：一是…
+            out.append(_item(state, clean("".join(sents[:-1]))))
+            _label(state, sub_heading_kind(sents[-1]))
+        elif len(sents) > 1 and is_framing(sents[-1]):
             out.append(_item(state, clean("".join(sents[:-1]))))
             out.extend(_free(state, sents[-1]))
         else:
@@ -225,15 +228,25 @@ def _listed(state: _State, lead: str, items: list[str], rest: str) -> list[Candi
     return out + (_run(state, rest) if rest.strip(TRIM) else [])
 
 
+_LABEL_SENTENCE = re.compile(r"^([^。；;，,：:]{1,40}?)。")
+
+
+def _label(state: _State, kind: str) -> None:
+    """A sub-heading or label of `kind` (problem / improvement / mixed) starts here."""
+    state.context = None if kind == "mixed" else kind
+    state.hint, state.active = None, True
+
+
 def _run(state: _State, text: str) -> list[Candidate]:
     """A run of text (a line, or what follows a label) -> candidates, updating the state."""
     label = rules()["label_prefix"].match(text)
+    head = _LABEL_SENTENCE.match(text) if rules()["marker_start"].match(text) else None
     if label and label_kind(label.group("label")):
-        kind = label_kind(label.group("label"))
-        state.context = None if kind == "mixed" else kind
-        state.hint = None
-        state.active = True
+        _label(state, label_kind(label.group("label")))
         text = text[label.end():]
+    elif head and sub_heading_kind(head.group(1)):  # （一）存在的主要问题。X…
+        _label(state, sub_heading_kind(head.group(1)))
+        text = text[head.end():]
     if not state.active:
         return []
     pre, items = split_items(text)
@@ -292,8 +305,7 @@ def segment_section(section: Section) -> list[Candidate]:
             break
         kind = sub_heading_kind(line)
         if kind:
-            state.context = None if kind == "mixed" else kind
-            state.hint, state.active = None, True
+            _label(state, kind)
             continue
         before = len(out)
         out.extend(_run(state, line))
