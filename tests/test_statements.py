@@ -300,3 +300,9 @@ def test_a_label_closing_an_item_or_opening_a_line_with_a_full_stop_is_a_label()
                    ("improvement", "强化责任意识"), ("improvement", "严格发布时限")]
     got = typed("（一）存在的主要问题。部分政策解读流于形式，解读质量不高。\n（二）改进措施。组织开展解读质量评估，提升解读水平。")
     assert got == [("problem", "部分政策解读流于形式，解读质量不高"), ("improvement", "组织开展解读质量评估，提升解读水平")]
+
+
+def test_a_short_marked_heading_is_not_glued_to_the_item_under_it():
+    got = texts("（一）深化公开内容。按要求梳理公开事项。\n（二）进一步规范公开行为\n加强业务培训，确保公开准确及时。\n"
+                "对照要求，我站还存在以下问\n题：网站栏目更新慢。")
+    assert got == ["深化公开内容。按要求梳理公开事项", "进一步规范公开行为", "加强业务培训，确保公开准确及时", "网站栏目更新慢"]

@@ -58,6 +58,7 @@ def rules() -> dict:
         "labels": labels,
         "max_label_chars": int(cfg.get("max_label_chars", 30)),
         "label_tails": sorted(cfg.get("label_tails") or [], key=len, reverse=True),
+        "max_heading_chars": int(cfg.get("max_heading_chars", 20)),
         "framing": [re.compile(p) for p in cfg["framing"]["patterns"]],
         "hint": cfg["framing"]["hint"],
         "lead_in_max": int(cfg["framing"].get("lead_in_max_chars", 80)),
@@ -264,10 +265,17 @@ def _run(state: _State, text: str) -> list[Candidate]:
     return out + _items(state, items)
 
 
+def marked_heading(line: str) -> bool:
+    """A short line that opens with a marker and has no punctuation: a heading of items."""
+    body = strip_marker(line)
+    return body != line and 0 < len(body) <= rules()["max_heading_chars"] and not PUNCTUATION.search(body)
+
+
 def join_wrapped(lines: list[str]) -> list[str]:
     """Rejoin lines broken mid-sentence (a PDF line wrap): a line that does not end a sentence
-    runs on into the next, unless either is a sub-heading, the next starts with a marker, or
-    neither has any punctuation (a list of links or names, not a sentence)."""
+    runs on into the next, unless either is a sub-heading, the next starts with a marker,
+    neither has any punctuation (a list of links or names, not a sentence), or the line is a
+    short marked heading without punctuation (（三）进一步规范公开行为, the head of a sub-list)."""
     out: list[str] = []
     for line in (x.strip() for x in lines):
         if not line:
@@ -276,7 +284,7 @@ def join_wrapped(lines: list[str]) -> list[str]:
         if (prev and prev[-1] not in SENTENCE_END + "；;：:" and not sub_heading_kind(prev)
                 and not sub_heading_kind(line) and not rules()["marker_start"].match(line)
                 and not is_furniture(prev) and not is_furniture(line)
-                and PUNCTUATION.search(prev + line)):
+                and PUNCTUATION.search(prev + line) and not marked_heading(prev)):
             out[-1] = prev + line
         else:
             out.append(line)
