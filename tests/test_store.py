@@ -239,3 +239,34 @@ def test_the_copy_with_more_of_the_report_is_the_one_kept(store, record_factory,
                               .where(SearchDoc.document_id == first)) == 0
         assert session.scalar(select(func.count()).select_from(StatementRow)
                               .where(StatementRow.document_id == first)) == 0
+
+
+def test_migration_0005_keys_existing_documents_and_allows_uncertain_checks(db_url):
+    from sqlalchemy import text
+
+    from alembic import command
+
+    from ingest.store.db import alembic_config, make_engine, normalise_url, upgrade
+
+    engine = make_engine(normalise_url(db_url))
+    upgrade(engine)
+    config = alembic_config(engine)
+    with engine.begin() as connection:  # a store as it was before 0005 (PG: the session's)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0004")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO documents (uri, sha256, status, parser_version, agency, year, created_at,"
+            " updated_at) VALUES ('a.html', :sha, 'ok', '1', '淮安市洪泽区人民政府', 2023,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"sha": "a" * 64})
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT agency_key, level FROM documents")).one() == (
+            "洪泽区人民政府", "county")
+        doc_id = conn.execute(text("SELECT id FROM documents")).scalar()
+        conn.execute(text("INSERT INTO checks (document_id, rule, ok, scope) "
+                          "VALUES (:d, 'text_table', NULL, 'report')"), {"d": doc_id})
+        assert conn.execute(text("SELECT ok FROM checks")).scalar() is None
+        conn.execute(text("DELETE FROM checks"))
+        conn.execute(text("DELETE FROM documents"))
+    engine.dispose()
