@@ -196,6 +196,10 @@ def test_agency_page_shows_the_series(server, page):
     shot(page, "agency")
     page.locator("table.series tbody tr").first.locator("a").click()
     assert "/-/report/" in page.url
+    page.goto(base + "/")
+    page.fill("#q-agencies input[name=q]", "石龙区")
+    page.click("#q-agencies input[type=submit]")
+    assert page.locator("table.agencies tbody tr").all_inner_texts()[0].startswith("石龙区科学技术局")
 
 
 def test_store_is_read_only(server):

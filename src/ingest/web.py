@@ -7,6 +7,7 @@
   and verdicts;
 - `agency_page(store, key)`: an agency key's series: names, volumes chart, failed checks,
   problem themes per year with recurring ones marked;
+- `agency_search(store, q)`: the agency keys a name or part of one matches;
 - `themes_page(store)`: theme × year heatmap (share of each year's reports);
 - `checks_page(store)`: every failed check with its verdict.
 """
@@ -99,7 +100,19 @@ def landing(store, db: str) -> str:
         f'checks, {len(open_)} without a verdict. <a href="/-/checks">All failed checks</a></p>',
         checks_html, '</section>',
         '<section id="q-agencies"><h2>How did one agency change over the years?</h2>',
+        '<form action="/-/agency" method="get"><input type="search" name="q" size="30" '
+        'placeholder="agency name or part of it"> <input type="submit" value="Find"></form>',
         agencies_html, '</section>'])
+
+
+def agency_search(store, query: str) -> str:
+    """The agency keys whose key or a printed name contains `query`, each linked."""
+    keys = set(series.agency_keys(store, query)) if query.strip() else set()
+    rows = [{**a, "key_html": agency_link(a["agency_key"]), "level": level_label(a["level"] or "")}
+            for a in analysis.agencies(store) if a["agency_key"] in keys]
+    return (f"<h1>Agencies matching “{_e(query)}”</h1>"
+            + _table(rows, [("key_html", "agency"), ("level", "level"), ("years", "years"),
+                            ("names", "names seen")], "rows-and-columns agencies"))
 
 
 # ---- one report ---------------------------------------------------------------------------

@@ -94,6 +94,15 @@ async def agency_page(datasette, request):
     return await _respond(datasette, request, *(found or (None, None)))
 
 
+async def agency_search_page(datasette, request):
+    from ingest import web
+
+    query = request.args.get("q") or ""
+    body = await asyncio.to_thread(_page, _database(datasette).path,
+                                   lambda s: web.agency_search(s, query))
+    return await _respond(datasette, request, "Agencies", body)
+
+
 async def themes_page(datasette, request):
     from ingest import web
 
@@ -111,5 +120,5 @@ async def checks_page(datasette, request):
 @hookimpl
 def register_routes():
     return [(r"^/$", landing_page), (r"^/-/report/(?P<id>\d+)$", report_page),
-            (r"^/-/agency/(?P<key>[^/]+)$", agency_page), (r"^/-/themes$", themes_page),
+            (r"^/-/agency$", agency_search_page), (r"^/-/agency/(?P<key>[^/]+)$", agency_page), (r"^/-/themes$", themes_page),
             (r"^/-/checks$", checks_page)]
