@@ -36,3 +36,21 @@ def test_failures_say_where_and_by_how_much():
 
 def test_no_tables_no_checks():
     assert checks.run(Tables()) == []
+
+
+def test_text_table_joins_the_arithmetic_when_the_prose_states_a_total():
+    from ingest.record import Section
+
+    t = _balanced()
+    total = t["new_received"]["total"]
+    said = [Section(id="requests", text=f"本年度本机关共收到政府信息公开申请{total:g}件。")]
+    result = checks.run(Tables(requests=t), said, 2024)
+    assert [(c.rule, c.ok) for c in result][-1] == ("text_table", True)
+    wrong = [Section(id="requests", text=f"本年度本机关共收到政府信息公开申请{total + 2:g}件。")]
+    [found] = [c for c in checks.run(Tables(requests=t), wrong, 2024) if c.rule == "text_table"]
+    assert found.ok is False and f"prose {total + 2:g}" in found.detail
+    assert found.evidence["claims"][0]["cells"] == [{"cell": "requests.new_received.total",
+                                                     "value": total}]
+    problems_only = [Section(id="problems", text=f"共收到政府信息公开申请{total + 2:g}件。")]
+    assert [c.rule for c in checks.run(Tables(requests=t), problems_only, 2024)] == [
+        r for r in checks.RULES if r != "review_totals"]  # no review table; the problems are not prose totals
