@@ -75,6 +75,19 @@ def test_a_portal_page_has_chrome_word_html_and_a_page_date_line():
     assert pred["meta"] == gold["meta"]
 
 
+def test_an_article_split_over_word_sections_is_read_whole():
+    split = []
+    for spec in _sample(60):
+        if spec.template == "legacy":
+            continue
+        data, gold, pred = _parsed(spec, "portal")
+        if b"<DIV class=WordSection2>" in data:
+            split.append(spec.name)
+            assert score_records([gold], [pred])["section_sentences"] == 1.0, spec.name
+            assert pred["tables"] == gold["tables"], spec.name
+    assert len(split) >= 3
+
+
 def test_the_title_only_in_the_page_title_and_over_two_paragraphs():
     seen = set()
     for spec in _sample(60):

@@ -8,7 +8,7 @@
   lines (the page date) above the article, `<title>` = 标题_政府信息公开年报_站点 — with the
   article in Word-exported HTML (MsoNormal paragraphs, digits one span each, headings styled by
   spans only, no whitespace between paragraphs, <o:p>, <?xml:namespace?>, ewebeditor page
-  comments), the title in <h1>, over two <p>, or only in <title>.
+  comments, the tables in a WordSection div of their own), the title in <h1>, over two <p>, or only in <title>.
 - `fragment`: the CMS's article HTML alone — no <html>, <head> or charset; headings as plain
   <p> (one with <br /> before it), a 发布日期： line under the title (not a 落款), `&nbsp;` cells
   and <br /> inside header cells.

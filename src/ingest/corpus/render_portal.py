@@ -114,7 +114,14 @@ def word_article(spec: ReportSpec, rng: random.Random, title_how: str) -> str:
                   for t in (spec.agency + "办公室", f"{spec.year + 1}年1月")]
     parts.append("<P class=MsoNormal>&nbsp;</P>")
     parts += [word_para(Para(t), rng) for t in spec.lead]
-    for sec in spec.sections:
+    tabled = [i for i, sec in enumerate(spec.sections) if any(isinstance(b, TableBlock) for b in sec.blocks)]
+    # Word puts landscape table pages in sections of their own: WordSection1 / 2 / 3 divs
+    breaks = {tabled[0]: 2, tabled[-1] + 1: 3} if tabled and rng.random() < 0.4 else {}
+    if breaks:
+        parts.insert(0, "<DIV class=WordSection1>")
+    for i, sec in enumerate(spec.sections):
+        if i in breaks:
+            parts.append(f"</DIV><DIV class=WordSection{breaks[i]}>")
         parts.append(word_heading(sec.heading, rng))
         for block in sec.blocks:
             parts.append(table_markup(block.table, word=True) if isinstance(block, TableBlock) else word_para(block, rng))
@@ -123,7 +130,7 @@ def word_article(spec: ReportSpec, rng: random.Random, title_how: str) -> str:
     parts += [f'<P class=MsoNormal align=right style="TEXT-ALIGN: right">{word_runs(line, rng)}</P>'
               for line in (spec.signature, spec.date_text) if line]
     parts += [table_markup(b.table, word=True) if isinstance(b, TableBlock) else word_para(b, rng) for b in spec.appendix]
-    return "".join(parts)
+    return "".join(parts) + ("</DIV>" if breaks else "")
 
 
 # ---------------------------------------------------------------- whole portal page

@@ -98,18 +98,53 @@ def find_body(root):
     (<div style="overflow-x:auto"><table>) passes it on to the container above. Menus,
     breadcrumbs and link lists are mostly anchor text, so they weigh little; the wrappers
     around the article (page frame, tabs, layout tables) hold units only through the article
-    container, so they do not outweigh it."""
+    container, so they do not outweigh it. An article in several sibling containers (Word's
+    WordSection1 / WordSection2, the tables in a section of their own) is taken whole."""
     body = root.find(".//body")
     fallback = body if body is not None else root
     scores: dict = {}
-    for unit in _units(fallback):
+    units = list(_units(fallback))
+    for unit in units:
         container = _container_of(unit)
         if container is not None:
             scores[container] = scores.get(container, 0) + _own_text_len(unit)
     if not scores:
         return fallback
     best = max(scores, key=lambda el: scores[el])
-    return best if scores[best] > 0 else fallback
+    if scores[best] <= 0:
+        return fallback
+    return _widen(best, [u for u in units if _article_like(u)], fallback)
+
+
+def _widen(best, dense: list, top):
+    """Climb from `best` (at most three levels) while the parent adds a table of figures or
+    prose worth a third of the prose `best` holds: the rest of an article split over
+    containers (a container of tables alone takes the prose around it)."""
+    inside = {id(u) for u in dense if _inside(u, best)}
+    held = sum(_own_text_len(u) for u in dense if id(u) in inside and u.tag != "table")
+    current = best
+    for _ in range(3):
+        parent = current.getparent()
+        if parent is None or current is top:
+            break
+        extra = [u for u in dense if id(u) not in inside and _inside(u, parent)]
+        prose = sum(_own_text_len(u) for u in extra if u.tag != "table")
+        if not any(u.tag == "table" for u in extra) and (prose == 0 or prose < max(held, 150) / 3):
+            break
+        current = parent
+        inside |= {id(u) for u in extra}
+        held += prose
+    return current
+
+
+def _article_like(unit) -> bool:
+    """A unit that reads as report content: a table of figures, or a link-free paragraph of
+    60+ characters (footer lines and link lists are neither)."""
+    if unit.tag == "table":
+        cells = unit.findall(".//td") + unit.findall(".//th")
+        figures = sum(1 for c in cells if re.search(r"\d", _text(c)))
+        return figures >= 4 and _own_text_len(unit) >= 0.7 * len(_text(unit))
+    return _own_text_len(unit) >= 60 and _own_text_len(unit) >= 0.9 * len(_text(unit))
 
 
 def _units(el):
