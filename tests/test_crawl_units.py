@@ -151,3 +151,13 @@ def test_pdf_whose_content_stream_inflates_past_the_limit_is_refused(tmp_path):
     assert "decompression bomb" in refused.stderr and "Traceback" not in refused.stderr
     other = subprocess.run([*run, str(small), "--json"], capture_output=True, text=True, env=env)
     assert other.returncode == 3 and "decompression" not in other.stderr  # empty page: no report
+
+
+def test_built_in_patterns_are_the_shipped_config_defaults():
+    """A sources file without `defaults` classifies links as config/sources.yaml does."""
+    import yaml
+
+    from ingest.crawl.sources import Patterns, default_sources_path
+
+    shipped = yaml.safe_load(default_sources_path().read_text(encoding="utf-8"))
+    assert Patterns().model_dump() == Patterns(**shipped["defaults"]["patterns"]).model_dump()

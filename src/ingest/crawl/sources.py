@@ -43,13 +43,15 @@ class CrawlLimits(_Strict):
 class Patterns(_Strict):
     """Regular expressions (searched, not anchored) that classify links."""
 
+    # the same as the defaults of the shipped config/sources.yaml
     attachment_url: tuple[str, ...] = (r"\.(pdf|docx?|wps|txt)(\?|$)",)
-    listing_url: tuple[str, ...] = (r"/(index(_\d+)?\.s?html?)?$",)
+    listing_url: tuple[str, ...] = (r"/(index(_\d+)?\.s?html?)?$", r"/list[^/]*\.s?html?$")
     pagination_url: tuple[str, ...] = (r"index_\d+\.s?html?$",)
-    pagination_anchor: tuple[str, ...] = ("下一页",)
-    report_anchor: tuple[str, ...] = ("年度报告", "年报")
-    not_report_anchor: tuple[str, ...] = ("报告解读", "图文解读", "整改报告", "工作总结")
-    attachment_anchor: tuple[str, ...] = ("附件",)
+    pagination_anchor: tuple[str, ...] = ("下一页", "下页", r"^\s*>\s*$", r"^\s*\d+\s*$")
+    report_anchor: tuple[str, ...] = ("年度报告", "年报", "信息公开.*报告")
+    not_report_anchor: tuple[str, ...] = ("报告解读", "图文解读", "政策解读", "整改报告", "工作总结",
+                                          "一图读懂")
+    attachment_anchor: tuple[str, ...] = ("附件", "下载", r"\.(pdf|docx?|wps)\s*$")
     article_url: tuple[str, ...] = ()   # report articles by URL (ingest sources discover writes it)
 
     @field_validator("*")
