@@ -88,6 +88,7 @@ SINGLE = {
     "requests across pages, header repeated": Quirks(break_requests=True, repeat_header=True),
     "proactive in pieces": Quirks(proactive_pieces=True),
     "scaled text layer": Quirks(scaled_text=True),
+    "letter-spaced text": Quirks(letter_spaced=True),
 }
 
 
@@ -162,6 +163,13 @@ def test_spaced_text_layer_reads_without_spaces_between_cjk():
     text = [b.text for b in blocks(w.bytes())]
     assert spaced("2023年受理") == "2023 年 受 理"  # as printed
     assert text == [body, "联系邮箱：open data@example.com。"]  # Latin words keep their space
+
+
+@pytest.mark.parametrize("space", [0.0, 2.0, 3.5, 5.0])
+def test_letter_spaced_lines_keep_numbers_and_words_whole(space):
+    w = Writer(char_space=space)
+    w.paragraph("2023年受理21件，电话0517-872225，网址 open data。", size=11)
+    assert [b.text for b in blocks(w.bytes())] == ["2023年受理21件，电话0517-872225，网址open data。"]
 
 
 def test_scaled_text_layer_has_printed_sizes():

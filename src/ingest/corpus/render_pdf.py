@@ -8,7 +8,8 @@ lines, tall merged labels one character per line, header cells wrapped inside a 
 figures drawn before their labels in text order, the requests table broken across pages
 (with or without its header repeated) and the proactive table printed as one small table
 per 第二十条 item, one of them broken across pages. The text a reader should get back is
-the same with or without quirks, so the gold record does not change.
+the same with or without quirks, so the gold record does not change. Two habits of the text
+layer itself: huge fonts under a tiny text matrix, and letter spacing (`2 0 2 3` apart).
 """
 from __future__ import annotations
 
@@ -52,11 +53,12 @@ class Quirks:
     repeat_header: bool = False    # ... with its header rows printed again on the next page
     proactive_pieces: bool = False  # one small table per 第二十条 item, one piece broken across pages
     scaled_text: bool = False      # text set in 20x its size under a 1/20 text matrix, as a WPS export does
+    letter_spaced: bool = False    # body text set with 0.3 em between characters (digits too: 2 0 2 3)
 
 
 OFFICE = Quirks(framed="white", footer="- {n} -", spaced_text=True, title_lines=True, vertical_labels=True,
                 split_headers=True, numbers_first=True, break_requests=True, proactive_pieces=True,
-                scaled_text=True)
+                scaled_text=True, letter_spaced=True)
 
 
 @lru_cache(maxsize=1)
@@ -204,11 +206,46 @@ def scaled_code(code: str, k: float = SCALE) -> str:
     return "".join(parts)
 
 
-class ScaledTextCanvas(Canvas):
-    """A canvas writing every text object through `scaled_code`."""
+class OfficeCanvas(Canvas):
+    """A canvas that may set its text apart (`letter_space` points between characters, for
+    the paragraph being drawn) and write it through `scaled_code`."""
+
+    scaled = False
+    letter_space = 0.0
 
     def drawText(self, aTextObject) -> None:  # noqa: N802 (reportlab's name)
-        self._code.append(scaled_code(str(aTextObject.getCode())))
+        code = str(aTextObject.getCode())
+        if self.letter_space:
+            code = code.replace("BT ", f"BT {self.letter_space:g} Tc ", 1)
+        self._code.append(scaled_code(code) if self.scaled else code)
+
+
+class ScaledTextCanvas(OfficeCanvas):
+    scaled = True
+
+
+class LetterSpaced(Paragraph):
+    """A paragraph set with space between its characters (a justified or letter-spaced
+    line in WPS), laid out narrower so that its lines still fill the text width."""
+
+    SPACE = 0.3  # of the font size
+
+    def _share(self) -> float:
+        return 1 / (1 + self.SPACE)
+
+    def wrap(self, avail_width, avail_height):
+        width, height = super().wrap(avail_width * self._share(), avail_height)
+        return avail_width, height
+
+    def split(self, avail_width, avail_height):
+        return super().split(avail_width * self._share(), avail_height)
+
+    def draw(self) -> None:
+        self.canv.letter_space = self.SPACE * self.style.fontSize
+        try:
+            super().draw()
+        finally:
+            self.canv.letter_space = 0.0
 
 
 REQUESTS_ROOM = 260.0  # points left on the page where a breaking requests table starts
@@ -226,6 +263,8 @@ class _Story:
             text = spaced(text)
         if self.q.framed in ("white", "ruled") and style in ("body", "heading"):
             return (FramedParagraph if self.q.framed == "white" else RuledParagraph)(text, self.st[style])
+        if self.q.letter_spaced and style == "body":
+            return LetterSpaced(text, self.st[style])
         return Paragraph(text, self.st[style])
 
     def title(self) -> list:
@@ -357,7 +396,7 @@ def _build(spec: ReportSpec, quirks: Quirks, pages: int) -> bytes:
                                 creator="", producer="", invariant=1)
         on_page = decorate(spec, quirks, pages)
         doc.build(story(spec, split_in_row, quirks), onFirstPage=on_page, onLaterPages=on_page,
-                  canvasmaker=ScaledTextCanvas if quirks.scaled_text else Canvas)
+                  canvasmaker=ScaledTextCanvas if quirks.scaled_text else OfficeCanvas)
         return buf.getvalue()
     try:
         return once(None)

@@ -92,6 +92,28 @@ def tidy(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+WORD_GAP = 0.2  # of the font size: a gap this much wider than the line's usual one is a word space
+
+
+def line_text(chars: list[dict]) -> str:
+    """One line's characters (left to right) as text, a space where the gap between two is
+    wider than the line's usual gap by a fifth of the font size. A letter-spaced or
+    justified line (every character set apart) then reads `2023年`, not `2 0 2 3年`."""
+    chars = [c for c in chars if c["text"].strip()]
+    if not chars:
+        return ""
+    gaps = [b["x0"] - a["x1"] for a, b in zip(chars, chars[1:])]
+    usual = max(0.0, sorted(gaps)[len(gaps) // 4]) if len(gaps) >= 3 else 0.0
+    sizes = sorted(c.get("size") or (c["bottom"] - c["top"]) for c in chars)
+    word = WORD_GAP * (sizes[len(sizes) // 2] or 10.0)
+    out = [chars[0]["text"]]
+    for gap, char in zip(gaps, chars[1:]):
+        if gap - usual > word:
+            out.append(" ")
+        out.append(char["text"])
+    return "".join(out)
+
+
 def join_wrapped(parts: list[str]) -> str:
     """Lines of one wrapped paragraph or cell as one string.
 

@@ -14,7 +14,7 @@ import statistics
 from pdfplumber.utils import chars_to_textmap, dedupe_chars
 
 from .pdf_content import Obj, PageContent
-from .pdf_items import Line, PageItems, TableItem, tidy
+from .pdf_items import Line, PageItems, TableItem, line_text, tidy
 from .pdf_ruled import centre_in, ruled_tables
 from .pdf_tables import Box
 from .pdf_unruled import segments_from_chars, unruled_tables
@@ -39,7 +39,7 @@ def broken_text(text: str) -> bool:
 
 def _line(raw: dict) -> Line:
     sizes = [c.get("size", 0) for c in raw.get("chars", [])]
-    return Line(tidy(raw["text"]), raw["x0"], raw["x1"], raw["top"], raw["bottom"],
+    return Line(tidy(line_text(raw.get("chars") or []) or raw["text"]), raw["x0"], raw["x1"], raw["top"], raw["bottom"],
                 size=statistics.median(sizes) if sizes else 0.0,
                 segments=segments_from_chars(raw.get("chars", [])))
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from pdfplumber.table import (TableSettings, cells_to_tables, edges_to_intersections,
                               intersections_to_cells, merge_edges)
-from pdfplumber.utils import extract_text, filter_edges
+from pdfplumber.utils import cluster_objects, filter_edges
 
 from .pdf_content import Obj, PageContent
-from .pdf_items import TableItem, join_wrapped
+from .pdf_items import TableItem, join_wrapped, line_text
 from .pdf_tables import Box, cluster, table_item
 
 RULED = TableSettings.resolve({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
@@ -115,7 +115,10 @@ def chars_by_cell(chars: list[Obj], boxes: list[Box]) -> list[list[Obj]]:
 
 def cell_text(chars: list[Obj]) -> str:
     """The text of one cell's characters, wrapped lines joined."""
-    return join_wrapped(extract_text(chars).splitlines()) if chars else ""
+    if not chars:
+        return ""
+    lines = cluster_objects(chars, "top", tolerance=3)  # pdfplumber's y_tolerance
+    return join_wrapped([line_text(sorted(line, key=lambda c: c["x0"])) for line in lines])
 
 
 PROSE = re.compile(r"[，。；！？]")  # sentence punctuation
