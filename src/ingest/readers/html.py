@@ -74,14 +74,31 @@ def strip_chrome(root) -> None:
     for el in list(root.iter(*_DROP)):
         if el.getparent() is not None and el.tag != "head":
             el.drop_tree()
+    least = _visible_lengths(root)
     for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el.getparent() is None:
+        if not isinstance(el.tag, str) or el.getparent() is None or least.get(el, 0) >= 200:
             continue
         marks = f"{el.get('class', '')} {el.get('id', '')}"
         text = _text(el)
         small = len(text) < 200 and el.find(".//table") is None
         if small and (_CHROME.search(marks) or any(t in text for t in _CHROME_TEXT)):
             el.drop_tree()
+
+
+def _visible_lengths(root) -> dict:
+    """Per element, its characters other than whitespace (no more than its text's length):
+    one pass, so a large element need not have its text read to be known as not small."""
+    lengths: dict = {}
+
+    def visit(el) -> int:
+        n = len("".join((el.text or "").split())) if isinstance(el.tag, str) else 0
+        for child in el:
+            n += visit(child) + len("".join((child.tail or "").split()))
+        if isinstance(el.tag, str):
+            lengths[el] = n
+        return n if isinstance(el.tag, str) else 0
+    visit(root)
+    return lengths
 
 
 _UNIT_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "table"}
@@ -104,8 +121,9 @@ def find_body(root):
     fallback = body if body is not None else root
     scores: dict = {}
     units = list(_units(fallback))
+    filled: dict = {}  # element -> how many of its children hold text
     for unit in units:
-        container = _container_of(unit)
+        container = _container_of(unit, filled)
         if container is not None:
             scores[container] = scores.get(container, 0) + _own_text_len(unit)
     if not scores:
@@ -165,11 +183,13 @@ def _has_block_descendant(el) -> bool:
     return any(d is not el and isinstance(d.tag, str) and d.tag.lower() in _NESTED_BLOCKS for d in el.iter())
 
 
-def _container_of(unit):
+def _container_of(unit, filled: dict):
     """The nearest ancestor that holds more than this one unit."""
     parent = unit.getparent()
     while parent is not None and parent.getparent() is not None:
-        if parent.tag in _CONTAINERS and sum(1 for ch in parent if isinstance(ch.tag, str) and _text(ch)) > 1:
+        if parent not in filled:
+            filled[parent] = sum(1 for ch in parent if isinstance(ch.tag, str) and ch.text_content().strip())
+        if parent.tag in _CONTAINERS and filled[parent] > 1:
             return parent
         parent = parent.getparent()
     return parent
