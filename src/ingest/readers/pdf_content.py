@@ -5,7 +5,9 @@ through pdfplumber (pdfminer, pure Python, ~110 ms a page). Both give characters
 as pdfplumber-style dicts (top-left origin, points), so everything after this step —
 tables (edges → intersections → cells → tables) and text lines — is the same code whichever
 source read the page. The reader uses pdfium first and pdfplumber where pdfium's text is
-unreadable.
+unreadable. Only paths that show give edges (a white fill behind a text frame's lines is no
+rule), and a character's size is the size it is printed at (its font size times its text
+matrix's scale), whatever font size and matrix the producer chose.
 """
 from __future__ import annotations
 

@@ -3,7 +3,9 @@
 Each step is "given X, return Y": `ruling_edges` snaps, joins and filters the page's straight
 edges (and `close_open_ends` adds the border rules a grid leaves out), `table_cells` turns
 them into each table's cell boxes with pdfplumber's own steps, `chars_by_cell` puts the
-characters into the cells, and `ruled_tables` makes span-aware grids of them.
+characters into the cells, and `ruled_tables` makes span-aware grids of them, after
+`tables_in_frames` has cut out the text frame a grid may be (paragraphs in boxes are not a
+table).
 """
 from __future__ import annotations
 
