@@ -186,9 +186,10 @@ def test_a_title_in_two_fonts_stays_one_line(tmp_path):
     assert "".join(b.text for b in layout.blocks[:1]) == "青禾县市场监督管理局2023年政府信息公开工作年度报告"
 
 
-def _framed_page() -> bytes:
+def _framed_page(scale: float) -> bytes:
     """White-filled boxes behind four lines of prose (a text frame), a light-blue shaded
-    cell, and a black-ruled 2 x 2 grid; the prose in 240-pt type under a 1/20 matrix."""
+    cell, and a black-ruled 2 x 2 grid; the prose in 12-pt type set as 12/scale-pt type
+    under a matrix of `scale` (WPS: 240 pt under 1/20; other producers: 1 pt under 12)."""
     _register()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
@@ -203,9 +204,9 @@ def _framed_page() -> bytes:
     for k in range(4):
         c.saveState()
         c.translate(80, 708 - 27 * k)
-        c.scale(0.05, 0.05)
+        c.scale(scale, scale)
         text = c.beginText(0, 0)
-        text.setFont(FONT, 240)
+        text.setFont(FONT, 12 / scale)
         text.textOut("本机关坚持以公开为常态、不公开为例外，全面推进政务公开。")
         c.drawText(text)
         c.restoreState()
@@ -213,8 +214,9 @@ def _framed_page() -> bytes:
     return buf.getvalue()
 
 
-def test_unseen_fills_are_no_rules_and_scaled_type_has_its_printed_size():
-    for content in next(_both(_framed_page())):
+@pytest.mark.parametrize("scale", [0.05, 12.0])
+def test_unseen_fills_are_no_rules_and_scaled_type_has_its_printed_size(scale):
+    for content in next(_both(_framed_page(scale))):
         horizontal = sorted({round(e["top"]) for e in content.edges if e["orientation"] == "h"})
         assert min(horizontal) >= 842 - 430 - 1  # the white boxes' sides are not edges
         assert {round(c["size"]) for c in content.chars if c["text"].strip()} == {12}
