@@ -41,6 +41,9 @@ def test_discovers_the_groups_from_a_store(store, record_factory, save_record):
     staff = _cluster_of(found, "兼职")
     assert staff.uncovered == 0 and staff.known_themes == {"staff_capacity": 4}
     assert _cluster_of(found, "解读").size == 4
+    assert archive.new and "档案" in archive.unknown_terms  # no theme knows 档案
+    assert not staff.new and not _cluster_of(found, "解读").new
+    assert found[0] is archive  # new candidates first
 
 
 def test_kmeans_on_records_in_memory(record_factory):
@@ -71,3 +74,55 @@ def test_tokenize_keeps_domain_words_and_drops_stop_words():
     words = tokenize("我局政务新媒体更新不及时，信息公开工作有待加强")
     assert "政务新媒体" in words
     assert "我局" not in words and "信息公开" not in words
+
+
+# A problem the taxonomy has no theme for (政务数据开放: open government data), planted in 5%
+# of generated reports; each planted report states one or two of these.
+OPEN_DATA = ["政务数据开放工作刚刚起步，开放的数据集数量少、更新慢", "公共数据开放目录尚未编制，可开放的数据底数不清",
+             "数据开放平台上的数据多为静态表格，不能机读下载", "部门间数据开放共享意愿不强，数据开放范围偏窄",
+             "开放数据的格式不统一，社会利用开放数据的程度低", "公共数据资源开放清单更新不及时，开放数据质量不高",
+             "对政务数据开放的分级分类管理还不到位", "可供社会下载利用的开放数据集偏少"]
+
+
+def _generated_records(n: int, seed: int) -> list[dict]:
+    """n generated reports through the statements stage (types, themes, theme_scores as the
+    pipeline stores them); every 20th report also states open-data problems."""
+    import random
+
+    from ingest import themes
+    from ingest.corpus import build
+    from ingest.corpus.generate import specs
+    from ingest.record import Statement
+    from ingest.statements import extract_statements, nlp
+
+    rng = random.Random(seed)
+    out = []
+    for i, spec in enumerate(specs(n, seed=seed)):
+        statements = extract_statements(build.sections(spec))
+        if i % 20 == 7:
+            texts = rng.sample(OPEN_DATA, 2)
+            probs = nlp.theme_scores(texts)
+            statements += [Statement(section="problems", type="problem", text=t, themes=tags,
+                                     theme_scores=themes.scores_above_floor(p))
+                           for t, p, tags in zip(texts, probs, themes.assign(texts, probs))]
+        out.append({"statements": [s.model_dump() for s in statements]})
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed,k", [(11, 8), (5, 12)])
+def test_a_planted_uncovered_problem_comes_out_as_the_one_new_candidate(seed, k):
+    records = _generated_records(100, seed)
+    planted = {s["text"] for r in records for s in r["statements"] if s["text"] in OPEN_DATA}
+    assert len(planted) >= 4
+    found = discover_themes(records, k=k)
+    new = [t for t in found if t.new]
+    assert len(new) == 1, [(t.keywords, t.unknown_terms) for t in new]
+    cand = new[0]
+    assert found[0] is cand  # new candidates are listed first
+    assert "开放" in cand.keywords[:3] and "开放" in cand.unknown_terms
+    assert cand.examples and all(e in planted for e in cand.examples)
+    assert sum(e in planted for e in cand.examples) == len(cand.examples)
+    # the known themes' clusters are there, and none of them is new
+    others = [t for t in found if not t.new]
+    assert len(others) >= k // 2 and all(t.known_themes for t in others)

@@ -1,4 +1,6 @@
-"""Themes: cue rules on clear examples, the method switch, and theme ids from config."""
+"""Themes: cue rules on clear examples, the method switch, theme ids from config, the shipped
+character n-gram model (scores, calibrated thresholds, byte-stable retraining), theme_scores in
+extracted statements, and the evaluation on a held-out split written apart from training."""
 from __future__ import annotations
 
 import pytest
@@ -43,10 +45,10 @@ def test_cues_find_nothing_in_neutral_text():
 def test_assign_methods_and_order():
     text = "网站栏目更新滞后，解读材料偏少"
     probs = [{"publicity_outreach": 0.9, "timeliness_update": 0.2}]
-    assert themes.assign([text], probs, method="model") == [["publicity_outreach"]]
+    assert themes.assign([text], probs, method="model", threshold=0.5) == [["publicity_outreach"]]
     cues = themes.assign([text], probs, method="cues")[0]
     assert {"timeliness_update", "policy_interpretation"} <= set(cues)
-    both = themes.assign([text], probs, method="both")[0]
+    both = themes.assign([text], probs, method="both", threshold=0.5, max_themes=0)[0]
     assert set(both) == set(cues) | {"publicity_outreach"}
     assert both == [t for t in themes.theme_ids() if t in both]  # taxonomy order
 
@@ -84,12 +86,42 @@ def test_ingest_eval_prints_type_macro_f1_and_per_theme_table(tmp_path):
     data = tmp_path / "tiny.jsonl"
     data.write_text("".join(json.dumps({"text": t, "label": lab, "themes": th}, ensure_ascii=False) + "\n"
                             for t, lab, th in rows), encoding="utf-8")
-    result = CliRunner().invoke(app, ["eval", "--cv", "2", "--data", str(data), "--no-extra"])
+    heldout = tmp_path / "heldout.jsonl"
+    heldout.write_text(json.dumps({"text": "政策解读材料偏少，解读形式单一", "label": "problem",
+                                   "themes": ["policy_interpretation"]}, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "--cv", "2", "--data", str(data), "--no-extra",
+                                      "--heldout", str(heldout), "--no-gold"])
     assert result.exit_code == 0, result.output
-    assert "type macro-F1" in result.output
+    assert "2-fold CV: type macro-F1" in result.output
     assert "policy_interpretation" in result.output and "timeliness_update" in result.output
     for method in ("cues", "model", "both"):
         assert method in result.output
+    assert "held-out: themes per theme (method: model)" in result.output
+    after = result.output.split("held-out: themes per theme (method: model)")[1]
+    row = next(line for line in after.splitlines() if "policy_interpretation" in line)
+    assert row.rstrip(" │|").endswith("1")  # support: one held-out statement
+
+
+def test_ingest_eval_reads_a_gold_folder(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from ingest.cli.main import app
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    record = {"statements": [
+        {"section": "problems", "type": "problem", "text": "工作人员多为兼职，业务不熟", "themes": ["staff_capacity"]},
+        {"section": "problems", "type": "other", "text": "现将有关情况报告如下", "themes": []}]}
+    (gold / "a.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "--cv", "0", "--heldout", str(tmp_path / "none.jsonl"),
+                                      "--gold", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert "gold statements of" in result.output and "gold: themes per theme" in result.output
+    bad = CliRunner().invoke(app, ["eval", "--cv", "0", "--gold", str(tmp_path / "missing")])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
 
 
 def test_a_cue_word_that_only_names_the_place_does_not_tag_its_theme():
@@ -99,3 +131,82 @@ def test_a_cue_word_that_only_names_the_place_does_not_tag_its_theme():
     assert "platform_channels" in cue_themes("门户网站版面陈旧，栏目设置不合理")
     assert "innovation_effectiveness" not in cue_themes("积极创新解读方式，提升政策解读质量")
     assert "innovation_effectiveness" in cue_themes("工作方式创新不足")
+
+
+def test_max_themes_keeps_the_most_probable():
+    probs = {"timeliness_update": 0.9, "staff_capacity": 0.8, "content_coverage": 0.7, "platform_channels": 0.6}
+    got = themes.assign(["x"], [probs], method="model", threshold=0.5, max_themes=3)[0]
+    assert set(got) == {"timeliness_update", "staff_capacity", "content_coverage"}
+
+
+def test_scores_above_floor_are_rounded_and_filtered():
+    assert themes.scores_above_floor({"staff_capacity": 0.91234, "content_coverage": 0.05}, 0.1) == \
+        {"staff_capacity": 0.912}
+
+
+def test_the_shipped_model_calibrated_a_threshold_per_theme():
+    from ingest.statements import nlp
+
+    model = nlp.themes_pipeline()
+    assert set(model.thresholds) == set(themes.theme_ids())
+    assert all(0.0 < cut < 1.0 for cut in model.thresholds.values())
+
+
+@pytest.mark.parametrize("text,theme", [
+    ("镇里懂业务的人少，信息公开靠一名兼职干部", "staff_capacity"),
+    ("解读稿照抄原文，老百姓看不懂", "policy_interpretation"),
+    ("网上的公示好几个月没换过", "timeliness_update"),
+    ("村里的公开栏只贴了几张旧通知", "grassroots_disclosure"),
+])
+def test_the_model_alone_tags_wordings_no_cue_lists(text, theme):
+    from ingest.statements import nlp
+
+    scores = nlp.theme_scores([text])[0]
+    assert theme in themes.assign([text], [scores], method="model")[0], scores
+
+
+def test_retraining_the_theme_model_gives_the_same_bytes(tmp_path):
+    from ingest import theme_model
+
+    rows = [{"text": t, "themes": th} for t, th in [
+        ("栏目更新不及时", ["timeliness_update"]), ("信息更新滞后", ["timeliness_update"]),
+        ("长期未更新栏目", ["timeliness_update"]), ("解读形式单一", ["policy_interpretation"]),
+        ("缺少政策解读", ["policy_interpretation"]), ("图解解读偏少", ["policy_interpretation"]),
+        ("工作人员兼职", ["staff_capacity"]), ("加强业务培训", ["staff_capacity"]),
+        ("人员流动性大", ["staff_capacity"]), ("兼职人员业务不熟，更新不及时", ["staff_capacity", "timeliness_update"])]]
+    ids = ["timeliness_update", "policy_interpretation", "staff_capacity"]
+    for out in ("a", "b"):
+        theme_model.fit(rows, ids, {"folds": 2, "min_df": 1}).save(tmp_path / out)
+    for name in (theme_model.MODEL_FILE, theme_model.WEIGHTS_FILE):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    loaded = theme_model.ThemeModel.load(tmp_path / "a")
+    scores = loaded.scores(["政策解读形式单一"])[0]
+    assert max(scores, key=scores.get) == "policy_interpretation"
+
+
+def test_extracted_statements_carry_theme_scores_above_the_floor():
+    from ingest.record import Section
+    from ingest.statements import extract_statements
+
+    text = "存在的问题：一是网站栏目更新不及时；二是工作人员多为兼职。\n改进措施：一是加强业务培训。"
+    got = extract_statements([Section(id="problems", heading="五、存在的主要问题及改进情况", text=text)])
+    kinds = [s for s in got if s.type in ("problem", "improvement")]
+    assert kinds and all(s.theme_scores is not None for s in kinds)
+    floor = themes.settings().get("floor", 0.1)
+    for s in kinds:
+        assert all(v >= floor for v in s.theme_scores.values())
+        assert set(s.theme_scores) <= set(themes.theme_ids())
+    assert "staff_capacity" in kinds[1].theme_scores
+    assert all(s.theme_scores is None for s in got if s.type == "other")
+
+
+def test_the_held_out_split_shares_no_statement_with_the_training_data():
+    from ingest import train
+    from ingest.settings import PROJECT_ROOT
+
+    held = train.read_examples([PROJECT_ROOT / train.HELDOUT_FILE])
+    training = {r["text"] for r in train.read_examples(train.default_data())}
+    training |= {r["text"] for r in train.generator_examples()}
+    assert len(held) >= 200 and not {r["text"] for r in held} & training
+    for tid in themes.theme_ids():
+        assert sum(tid in r["themes"] for r in held) >= 10, tid

@@ -6,6 +6,12 @@ Texts are segmented with jieba (plus models/jieba_dict.txt), weighted by TF-IDF 
 fitted on our own corpus (every stored problem and improvement statement), and factorised
 with scikit-learn NMF (or clustered with k-means). Each candidate theme lists its keywords,
 example statements, its size and how many of its statements no configured theme covers.
+
+A candidate is `new` (a recurring problem the taxonomy lacks) when one of its top keywords is a
+word the taxonomy does not know (no theme's cue matches it and the theme model was not trained
+on it: `known_term`) and that word recurs: it is in at least `min_size` distinct statements and
+half of the cluster's. The tagger gives such statements some known theme anyway, so coverage
+alone cannot tell them; a one-off unusual wording of a known problem does not recur.
 """
 from __future__ import annotations
 
@@ -20,7 +26,8 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .errors import InvalidInput
-from .statements.nlp import load_domain_words
+from .statements.nlp import load_domain_words, themes_pipeline
+from .themes import cue_themes
 
 METHODS = ("nmf", "kmeans")
 # Words every statement uses; they say nothing about what is wrong.
@@ -41,6 +48,8 @@ class CandidateTheme:
     size: int
     uncovered: int = 0                       # statements with no configured theme
     known_themes: dict[str, int] = field(default_factory=dict)
+    unknown_terms: list[str] = field(default_factory=list)  # recurring keywords the taxonomy does not know
+    new: bool = False                        # a recurring problem no theme covers
 
 
 def tokenize(text: str) -> list[str]:
@@ -49,6 +58,33 @@ def tokenize(text: str) -> list[str]:
 
     load_domain_words()
     return [w for w in jieba.lcut(text) if _TOKEN.match(w) and w not in STOP]
+
+
+NEW_SHARE = 0.5      # a new candidate's core word is in at least this share of its statements
+NEW_TOP = 8          # ...and among its first NEW_TOP keywords
+
+
+def known_term(term: str) -> bool:
+    """Whether the taxonomy knows a word: a theme's cue matches it, or the shipped theme model
+    was trained on it (the word, or each three-character window of a longer one, is in the
+    model's vocabulary: it occurs in two or more labelled statements)."""
+    if cue_themes(term):
+        return True
+    model = themes_pipeline()
+    if model is None:
+        return False
+    windows = [term[i:i + 3] for i in range(len(term) - 2)] if len(term) > 3 else [term]
+    return all(w in model.vocab for w in windows)
+
+
+def core_terms(keywords: list[str], texts: list[str], min_size: int) -> list[str]:
+    """The unknown keywords that recur: in at least `min_size` and NEW_SHARE of the texts."""
+    out = []
+    for word in keywords:
+        count = sum(word in t for t in texts)
+        if count >= max(min_size, NEW_SHARE * len(texts)) and not known_term(word):
+            out.append(word)
+    return out
 
 
 def _records(source) -> Iterable[dict]:
@@ -93,9 +129,9 @@ def _weights(method: str, matrix, k: int, seed: int) -> tuple[np.ndarray, np.nda
 
 def discover_themes(source, k: int = 8, *, method: str = "nmf", n_keywords: int = 8,
                     n_examples: int = 3, types: tuple[str, ...] = ("problem",),
-                    seed: int = 0) -> list[CandidateTheme]:
+                    seed: int = 0, min_size: int = 3) -> list[CandidateTheme]:
     """Given a store (or store URL, or iterable of records), return up to k candidate themes,
-    largest first; none where fewer than two statements are stored."""
+    new ones first, then largest first; none where fewer than two statements are stored."""
     if method not in METHODS:
         raise InvalidInput(f"unknown discovery method {method!r}; use one of {METHODS}")
     records = list(_records(source))
@@ -116,9 +152,10 @@ def discover_themes(source, k: int = 8, *, method: str = "nmf", n_keywords: int 
             continue
         top = members[np.argsort(-doc_w[members, c])][:n_examples]
         themes = Counter(t for i in members for t in chosen[i].get("themes") or [])
+        keywords = [terms[j] for j in np.argsort(-term_w[c])[:max(n_keywords, NEW_TOP)] if term_w[c, j] > 0]
+        core = core_terms(keywords[:NEW_TOP], [texts[i] for i in members], min_size)
         out.append(CandidateTheme(
-            keywords=[terms[j] for j in np.argsort(-term_w[c])[:n_keywords] if term_w[c, j] > 0],
-            examples=[texts[i] for i in top], size=len(members),
+            keywords=keywords[:n_keywords], examples=[texts[i] for i in top], size=len(members),
             uncovered=sum(1 for i in members if not chosen[i].get("themes")),
-            known_themes=dict(themes.most_common())))
-    return sorted(out, key=lambda t: -t.size)
+            known_themes=dict(themes.most_common()), unknown_terms=core, new=bool(core)))
+    return sorted(out, key=lambda t: (not t.new, -t.size))

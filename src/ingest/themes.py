@@ -1,9 +1,11 @@
 """Issue themes for problem and improvement statements (ids from config/themes.yaml).
 
 Three ways to tag a statement, measured against each other by `ingest eval`:
-`cues` (a theme's cue words or patterns occur in the text), `model` (the shipped
-textcat_multilabel scores at or above the threshold) and `both` (the union). Which one the
-pipeline uses, and the threshold, are data in config/statements.yaml (`themes:`).
+`cues` (a theme's cue words or patterns occur in the text), `model` (the shipped theme model,
+`ingest.theme_model`, scores the theme at or above that theme's calibrated threshold) and
+`both` (the union). A statement keeps at most `max_themes` themes, the most probable first.
+Which method the pipeline uses, the cap and the floor of the scores a record carries
+(`theme_scores`) are data in config/statements.yaml (`themes:`).
 """
 from __future__ import annotations
 
@@ -61,23 +63,53 @@ def cue_themes(text: str) -> list[str]:
     return found
 
 
-def model_themes(probs: dict[str, float], threshold: float | None = None) -> list[str]:
-    """Given theme probabilities, return the ids at or above the threshold (taxonomy order)."""
-    cut = settings().get("threshold", 0.5) if threshold is None else threshold
-    return [tid for tid in theme_ids() if probs.get(tid, 0.0) >= cut]
+def thresholds() -> dict[str, float]:
+    """Each theme's cut: `themes.threshold` where set, else the shipped model's calibrated
+    per-theme thresholds, else 0.5."""
+    fixed = settings().get("threshold")
+    if fixed is not None:
+        return dict.fromkeys(theme_ids(), float(fixed))
+    from .statements.nlp import themes_pipeline
+
+    model = themes_pipeline()
+    return {tid: (model.thresholds.get(tid, 0.5) if model else 0.5) for tid in theme_ids()}
+
+
+def model_themes(probs: dict[str, float], threshold: float | dict[str, float] | None = None) -> list[str]:
+    """Given theme probabilities, return the ids at or above their threshold (taxonomy order)."""
+    cuts = thresholds() if threshold is None else (
+        threshold if isinstance(threshold, dict) else dict.fromkeys(theme_ids(), threshold))
+    return [tid for tid in theme_ids() if probs.get(tid, 0.0) >= cuts.get(tid, 0.5)]
+
+
+def capped(found: set[str], probs: dict[str, float], limit: int) -> list[str]:
+    """At most `limit` of the found themes (the most probable), in taxonomy order."""
+    if limit and len(found) > limit:
+        found = set(sorted(found, key=lambda t: (-probs.get(t, 0.0), theme_ids().index(t)))[:limit])
+    return [tid for tid in theme_ids() if tid in found]
+
+
+def scores_above_floor(probs: dict[str, float], floor: float | None = None) -> dict[str, float]:
+    """The {theme_id: probability} a record carries: themes at or above `themes.floor`, rounded."""
+    cut = float(settings().get("floor", 0.1)) if floor is None else floor
+    return {tid: round(probs[tid], 3) for tid in theme_ids() if probs.get(tid, 0.0) >= cut}
 
 
 def assign(texts: list[str], probs: list[dict[str, float]] | None = None,
-           method: str | None = None, threshold: float | None = None) -> list[list[str]]:
+           method: str | None = None, threshold: float | dict[str, float] | None = None,
+           max_themes: int | None = None) -> list[list[str]]:
     """Given statement texts (and model probabilities), return each one's theme ids."""
     method = method or settings().get("method", "both")
     if method not in METHODS:
         raise ValueError(f"unknown theme method {method!r}; use one of {METHODS}")
+    limit = int(settings().get("max_themes", 3) if max_themes is None else max_themes)
     probs = probs if probs is not None else [{} for _ in texts]
+    if method != "cues" and threshold is None:
+        threshold = thresholds()
     out = []
     for text, p in zip(texts, probs):
         found = set(cue_themes(text)) if method in ("cues", "both") else set()
         if method in ("model", "both"):
             found |= set(model_themes(p, threshold))
-        out.append([tid for tid in theme_ids() if tid in found])
+        out.append(capped(found, p, limit))
     return out

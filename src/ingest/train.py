@@ -1,15 +1,20 @@
 """Training and cross-validation of the statement models (type and themes).
 
-Labelled statements are JSON lines `{"text", "label", "themes"}` (data/statements*.jsonl).
-`train_models` fits the type `textcat` and the theme `textcat_multilabel` from the configs in
-config/ and writes them to models/; `cross_validate` measures type macro-F1 and theme micro-F1
-(cue rules, model, both) over k seeded folds. Everything is offline and seeded.
+Labelled statements are JSON lines `{"text", "label", "themes"}`: the training files
+(DATA_FILES) and a held-out split written apart from them (HELDOUT_FILE: no cue, threshold or
+setting is tuned on it; it is only reported on). `train_models` fits the type `textcat` (spaCy,
+config/textcat.cfg) and the theme model (`ingest.theme_model`, parameters in
+config/statements.yaml `themes.model`) and writes them to models/; `cross_validate` measures type
+macro-F1 and theme micro-F1 (cue rules, model, both) over k seeded folds; `evaluate` measures
+the shipped (or given) models on a labelled split such as the held-out file or gold records'
+statements (`gold_statements`). Everything is offline and seeded.
 """
 from __future__ import annotations
 
 import io
 import json
 import random
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,17 +26,19 @@ from spacy.training.initialize import init_nlp
 from spacy.training.loop import train as train_loop
 from spacy.util import fix_random_seed, load_config
 
+from . import theme_model
 from . import themes as theme_rules
 from .errors import InvalidInput
 from .settings import PROJECT_ROOT, config_dir, models_dir
 from .statements import nlp as stnlp
+from .theme_model import ThemeModel
 
 TYPES = ("problem", "improvement", "other")
 EVAL_TYPES = ("problem", "improvement")
-DATA_FILES = ("data/statements.jsonl", "data/statements_extra.jsonl")
-EVAL_FILE, EXTRA_FILE = DATA_FILES
+DATA_FILES = ("data/statements.jsonl", "data/statements_extra.jsonl", "data/statements_generated.jsonl")
+EVAL_FILE, EXTRA_FILE, GENERATED_FILE = DATA_FILES
+HELDOUT_FILE = "data/statements_heldout.jsonl"
 TYPE_CONFIG = "textcat.cfg"
-THEMES_CONFIG = "themes_textcat.cfg"
 SEED = 42
 
 
@@ -48,7 +55,8 @@ def read_examples(paths: Iterable[Path]) -> list[dict]:
                 raise InvalidInput(f"{path}:{n}: not a JSON line") from None
             if row.get("label") not in TYPES or not row.get("text"):
                 raise InvalidInput(f"{path}:{n}: needs text and a label in {TYPES}")
-            rows.append({"text": row["text"], "label": row["label"], "themes": row.get("themes") or []})
+            rows.append({"text": row["text"], "label": row["label"], "themes": row.get("themes") or [],
+                         "source": row.get("source") or Path(path).stem})
     return rows
 
 
@@ -56,12 +64,18 @@ def default_data() -> list[Path]:
     return [PROJECT_ROOT / p for p in DATA_FILES if (PROJECT_ROOT / p).exists()]
 
 
+def generator_examples() -> list[dict]:
+    """The labelled problems and improvements of the report generator's phrase bank
+    (config/corpus.yaml): statements written for the product, with their themes."""
+    from .corpus.phrases import bank
+
+    return [{"text": text, "label": label, "themes": list(themes or []), "source": "corpus.yaml"}
+            for kind, label in (("problems", "problem"), ("improvements", "improvement"))
+            for text, themes in bank().get(kind) or []]
+
+
 def type_cats(row: dict) -> dict[str, float]:
     return {t: float(row["label"] == t) for t in TYPES}
-
-
-def theme_cats(row: dict, theme_ids: list[str]) -> dict[str, float]:
-    return {t: float(t in row["themes"]) for t in theme_ids}
 
 
 def _docbin(nlp: Language, rows: list[dict], cats: Callable[[dict], dict]) -> DocBin:
@@ -90,22 +104,25 @@ def fit_type(rows: list[dict], seed: int = SEED, config: str | Path = TYPE_CONFI
     return fit(config, rows, type_cats, seed)
 
 
-def fit_themes(rows: list[dict], seed: int = SEED, config: str | Path = THEMES_CONFIG) -> Language:
-    ids = theme_rules.theme_ids()
+def fit_themes(rows: list[dict], seed: int = SEED, params: dict | None = None) -> ThemeModel:
+    """The theme model fitted on the problem and improvement rows (params: `themes.model`)."""
     typed = [r for r in rows if r["label"] in EVAL_TYPES]
-    return fit(config, typed, lambda r: theme_cats(r, ids), seed)
+    params = {**(theme_rules.settings().get("model") or {}), **(params or {})}
+    return theme_model.fit(typed, theme_rules.theme_ids(), params, seed)
 
 
 def train_models(data: list[Path] | None = None, out: Path | None = None, seed: int = SEED,
-                 type_config: str | Path = TYPE_CONFIG,
-                 themes_config: str | Path = THEMES_CONFIG) -> dict:
+                 type_config: str | Path = TYPE_CONFIG) -> dict:
     """Train both models on the labelled files and write them under `out` (default models/).
-    Config names are looked up in config/; a path is used as it is."""
-    rows = read_examples(data or default_data())
+    A config name is looked up in config/; a path is used as it is."""
+    rows = read_examples(data) if data else read_examples(default_data()) + generator_examples()
     out = Path(out or models_dir())
     out.mkdir(parents=True, exist_ok=True)
     fit_type(rows, seed, type_config).to_disk(out / stnlp.TYPE_MODEL)
-    fit_themes(rows, seed, themes_config).to_disk(out / stnlp.THEMES_MODEL)
+    themes_dir = out / stnlp.THEMES_MODEL
+    if themes_dir.exists():  # a spaCy model of an older release leaves files the new one lacks
+        shutil.rmtree(themes_dir)
+    fit_themes(rows, seed).save(themes_dir)
     return {"examples": len(rows), "out": str(out)}
 
 
@@ -144,6 +161,10 @@ class Tally:
         labels = list(labels)
         return sum(self.prf(label)[2] for label in labels) / len(labels)
 
+    def merge(self, other: Tally) -> None:
+        for label, (tp, fp, fn) in other.counts.items():
+            self.add(label, tp, fp, fn)
+
     def add_sets(self, gold: set[str], pred: set[str]) -> None:
         for label in gold | pred:
             self.add(label, tp=int(label in gold and label in pred), fp=int(label in pred - gold),
@@ -161,16 +182,49 @@ def cross_validate(rows: list[dict], k: int = 5, seed: int = SEED,
         held_set = set(held)
         train = [r for i, r in enumerate(rows) if i not in held_set] + list(extra or [])
         test = [rows[i] for i in held]
-        type_nlp, themes_nlp = fit_type(train, seed), fit_themes(train, seed)
-        for row, scores in zip(test, stnlp.type_scores([r["text"] for r in test], type_nlp)):
-            pred = max(scores, key=scores.get)
-            types.add_sets({row["label"]}, {pred})
-        typed = [r for r in test if r["label"] in EVAL_TYPES]
-        probs = stnlp.theme_scores([r["text"] for r in typed], themes_nlp)
+        part = evaluate(test, fit_type(train, seed), fit_themes(train, seed))
+        types.merge(part["types"])
         for method, tally in theme_tallies.items():
-            preds = theme_rules.assign([r["text"] for r in typed], probs, method=method)
-            for row, pred in zip(typed, preds):
-                tally.add_sets(set(row["themes"]), set(pred))
+            tally.merge(part["themes"][method])
         if progress:
             progress(n + 1)
     return {"types": types, "themes": theme_tallies, "examples": len(rows), "k": k}
+
+
+def evaluate(rows: list[dict], type_nlp: Language | None = None,
+             themes: ThemeModel | None = None) -> dict:
+    """Given labelled rows, measure the type model (its scores tipped by wording, as the
+    pipeline decides a free statement) and the themes per method, with the given models or the
+    shipped ones. Rows without a label in TYPES count for themes only."""
+    from .statements.classify import best, type_rules, with_wording
+
+    types, theme_tallies = Tally(), {m: Tally() for m in theme_rules.METHODS}
+    typed_rows = [r for r in rows if r.get("label") in TYPES]
+    rules = type_rules()
+    texts = [r["text"] for r in typed_rows]
+    for row, scores in zip(typed_rows, stnlp.type_scores(texts, type_nlp) if texts else []):
+        types.add_sets({row["label"]}, {best(with_wording(row["text"], scores, rules))})
+    tagged = [r for r in rows if r.get("label") in EVAL_TYPES]
+    model = themes or stnlp.themes_pipeline()
+    probs = stnlp.theme_scores([r["text"] for r in tagged], model)
+    cuts = model.thresholds if model else None
+    for method, tally in theme_tallies.items():
+        for row, pred in zip(tagged, theme_rules.assign([r["text"] for r in tagged], probs,
+                                                        method=method, threshold=cuts)):
+            tally.add_sets(set(row["themes"]), set(pred))
+    return {"types": types, "themes": theme_tallies, "examples": len(rows)}
+
+
+def gold_statements(gold_dir: Path) -> list[dict]:
+    """The problem/improvement/other statements of gold records (`*.json` in a folder), as
+    labelled rows."""
+    rows = []
+    for path in sorted(Path(gold_dir).glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            raise InvalidInput(f"{path}: not a JSON record") from None
+        for st in record.get("statements") or []:
+            if st.get("text") and st.get("type") in TYPES:
+                rows.append({"text": st["text"], "label": st["type"], "themes": st.get("themes") or []})
+    return rows

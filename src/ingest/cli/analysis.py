@@ -167,7 +167,8 @@ def register(app: typer.Typer) -> None:
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Cluster stored problem statements into candidate themes (what the taxonomy misses)."""
+        """Cluster stored problem statements into candidate themes; `new` ones (listed first) are
+        recurring problems whose words no theme knows (what the taxonomy misses)."""
         from dataclasses import asdict
 
         from ..discovery import discover_themes
@@ -184,7 +185,8 @@ def register(app: typer.Typer) -> None:
             row["keywords"] = " ".join(row["keywords"])
             row["examples"] = " | ".join(row["examples"])
             row["known_themes"] = ", ".join(f"{t}:{n}" for t, n in row["known_themes"].items())
-        emit(rows, ["size", "uncovered", "keywords", "known_themes", "examples"],
+            row["unknown_terms"] = " ".join(row["unknown_terms"])
+        emit(rows, ["new", "size", "unknown_terms", "keywords", "known_themes", "examples"],
              "candidate themes", as_json, False)
 
     checks_app = typer.Typer(help="Checks that fail, and reviewers' verdicts on them.",

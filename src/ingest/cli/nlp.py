@@ -1,4 +1,8 @@
-"""`ingest train` and `ingest eval`: fit and measure the statement type and theme models."""
+"""`ingest train` and `ingest eval`: fit and measure the statement type and theme models.
+
+`ingest eval` cross-validates on the hand-written statements, then measures the shipped models
+on the held-out split (data/statements_heldout.jsonl) and, where a gold folder is given or
+../shared/realdev/gold is found beside the repository, on the gold records' statements."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +31,6 @@ def _tally_table(title: str, tally, labels: list[str]):
 
 def train_cmd(
     config: Path = typer.Option(None, help="type textcat config (default config/textcat.cfg)"),
-    themes_config: Path = typer.Option(None, help="theme textcat_multilabel config "
-                                                  "(default config/themes_textcat.cfg)"),
     data: list[Path] = typer.Option(None, help="labelled JSON lines (default data/statements*.jsonl)"),
     out: Path = typer.Option(None, help="where the models go (default models/)"),
     seed: int = typer.Option(42, help="random seed: same data + seed -> same model"),
@@ -38,50 +40,88 @@ def train_cmd(
 
     with console.status("training the type and theme models…"):
         result = train.train_models(data or None, out, seed,
-                                    type_config=config.resolve() if config else train.TYPE_CONFIG,
-                                    themes_config=(themes_config.resolve() if themes_config
-                                                   else train.THEMES_CONFIG))
+                                    type_config=config.resolve() if config else train.TYPE_CONFIG)
     console.print(f"trained on {result['examples']} statements -> {result['out']}")
 
 
-def eval_cmd(
-    cv: int = typer.Option(5, help="k for k-fold cross-validation"),
-    data: list[Path] = typer.Option(None, help="labelled JSON lines to cross-validate on "
-                                                "(default data/statements.jsonl)"),
-    extra: list[Path] = typer.Option(None, help="labelled JSON lines always in training "
-                                                 "(default data/statements_extra.jsonl)"),
-    no_extra: bool = typer.Option(False, "--no-extra", help="train on the folds only"),
-    seed: int = typer.Option(42),
-) -> None:
-    """Cross-validate: type macro-F1 and per-theme precision/recall (cues, model, both)."""
-    from .. import themes, train
-    from ..settings import PROJECT_ROOT
-
-    if cv < 2:
-        raise typer.BadParameter("--cv needs at least 2 folds")
-    rows = train.read_examples(data or [PROJECT_ROOT / train.EVAL_FILE])
-    extra_files = [] if no_extra else (extra or [p for p in [PROJECT_ROOT / train.EXTRA_FILE] if p.exists()])
-    always = train.read_examples(extra_files)
-    from rich.progress import Progress
+def _report(title: str, result: dict, chosen: str) -> None:
+    """Print one evaluation: type per label and macro-F1, themes per theme (chosen method and
+    the model alone) and micro-F1 by method."""
     from rich.table import Table
 
-    with Progress(console=console.get(), transient=True) as progress:
-        task = progress.add_task(f"{cv}-fold cross-validation", total=cv)
-        result = train.cross_validate(rows, cv, seed, lambda n: progress.update(task, completed=n),
-                                      extra=always)
-    console.print(f"held-out folds from {len(rows)} statements; {len(always)} more always in training")
+    from .. import themes, train
+
     types = result["types"]
-    console.print(_tally_table(f"type ({cv}-fold CV, {len(rows)} statements)", types, list(train.TYPES)))
-    console.print(f"type macro-F1: [b]{types.macro_f1(train.TYPES):.3f}[/b]")
-    summary = Table(title="themes: micro-F1 by method")
+    if types.counts:
+        console.print(_tally_table(f"{title}: type", types, list(train.TYPES)))
+        console.print(f"{title}: type macro-F1: [b]{types.macro_f1(train.TYPES):.3f}[/b]")
+    for method in dict.fromkeys((chosen, "model")):
+        console.print(_tally_table(f"{title}: themes per theme (method: {method})",
+                                   result["themes"][method], themes.theme_ids()))
+    summary = Table(title=f"{title}: themes micro-F1 by method")
     for col in ("method", "precision", "recall", "F1"):
         summary.add_column(col)
     for method, tally in result["themes"].items():
         summary.add_row(method, *(f"{v:.3f}" for v in tally.prf()))
-    chosen = themes.settings().get("method", "both")
-    console.print(_tally_table(f"themes per theme (method: {chosen})", result["themes"][chosen],
-                               themes.theme_ids()))
     console.print(summary)
+
+
+def default_gold() -> Path | None:
+    """../shared/realdev/gold beside the repository, when it is there."""
+    from ..settings import PROJECT_ROOT
+
+    path = PROJECT_ROOT.parent / "shared" / "realdev" / "gold"
+    return path if path.is_dir() else None
+
+
+def eval_cmd(
+    cv: int = typer.Option(5, help="k for k-fold cross-validation (0: none)"),
+    data: list[Path] = typer.Option(None, help="labelled JSON lines to cross-validate on "
+                                                "(default data/statements.jsonl)"),
+    extra: list[Path] = typer.Option(None, help="labelled JSON lines always in training (default "
+                                                 "data/statements_extra.jsonl, data/statements_generated.jsonl)"),
+    no_extra: bool = typer.Option(False, "--no-extra", help="train on the folds only"),
+    heldout: Path = typer.Option(None, help="held-out labelled JSON lines, measured with the shipped "
+                                            "models (default data/statements_heldout.jsonl)"),
+    gold: Path = typer.Option(None, help="a folder of gold records whose statements are measured "
+                                         "(default ../shared/realdev/gold when present)"),
+    no_gold: bool = typer.Option(False, "--no-gold", help="skip the gold records"),
+    seed: int = typer.Option(42),
+) -> None:
+    """Type macro-F1 and per-theme precision/recall/support (cues, model, both): k-fold CV on
+    the hand-written statements, then the shipped models on the held-out split and gold."""
+    from .. import themes, train
+    from ..settings import PROJECT_ROOT
+
+    if cv == 1 or cv < 0:
+        raise typer.BadParameter("--cv needs at least 2 folds (or 0 for none)")
+    chosen = themes.settings().get("method", "both")
+    if cv:
+        rows = train.read_examples(data or [PROJECT_ROOT / train.EVAL_FILE])
+        extra_files = [] if no_extra else (extra or [p for p in (PROJECT_ROOT / train.EXTRA_FILE,
+                                                                PROJECT_ROOT / train.GENERATED_FILE)
+                                                     if p.exists()])
+        always = train.read_examples(extra_files)
+        from rich.progress import Progress
+
+        with Progress(console=console.get(), transient=True) as progress:
+            task = progress.add_task(f"{cv}-fold cross-validation", total=cv)
+            result = train.cross_validate(rows, cv, seed, lambda n: progress.update(task, completed=n),
+                                          extra=always)
+        console.print(f"held-out folds from {len(rows)} statements; {len(always)} more always in training")
+        _report(f"{cv}-fold CV", result, chosen)
+    heldout = heldout or (PROJECT_ROOT / train.HELDOUT_FILE)
+    if heldout.exists():
+        rows = train.read_examples([heldout])
+        console.print(f"held-out split {heldout.name}: {len(rows)} statements (shipped models)")
+        _report("held-out", train.evaluate(rows), chosen)
+    gold = None if no_gold else (gold or default_gold())
+    if gold is not None:
+        if not gold.is_dir():
+            raise typer.BadParameter(f"no folder {gold}")
+        rows = train.gold_statements(gold)
+        console.print(f"gold statements of {gold}: {len(rows)} (shipped models)")
+        _report("gold", train.evaluate(rows), chosen)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,8 +1,8 @@
 """The spaCy side of statements: a blank Chinese pipeline with the jieba segmenter.
 
-`blank()` makes the untrained pipeline that training starts from; `type_pipeline()` and
-`themes_pipeline()` load the trained models shipped in models/ once per process (lazily, on
-first use). Domain words (政务新媒体, 三审三校...) come from models/jieba_dict.txt so jieba keeps
+`blank()` makes the untrained pipeline that training starts from; `type_pipeline()` (spaCy
+textcat) and `themes_pipeline()` (the character n-gram theme model, `ingest.theme_model`) load
+the trained models shipped in models/ once per process (lazily, on first use). Domain words (政务新媒体, 三审三校...) come from models/jieba_dict.txt so jieba keeps
 them whole. Nothing here downloads anything.
 
 spaCy and jieba are imported on first use, each the fast way (`import_spacy`,
@@ -22,6 +22,8 @@ from . import segmenter
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from ..theme_model import ThemeModel
 
 TYPE_MODEL = "statement_type"
 THEMES_MODEL = "statement_themes"
@@ -100,10 +102,12 @@ def type_pipeline() -> Language:
 
 
 @lru_cache(maxsize=1)
-def themes_pipeline() -> Language | None:
-    """The shipped multi-label theme model, or None where none ships (cue rules only)."""
+def themes_pipeline() -> ThemeModel | None:
+    """The shipped theme model, or None where none ships (cue rules only)."""
+    from ..theme_model import ThemeModel
+
     path = model_path(THEMES_MODEL)
-    return load_model(path) if (path / "config.cfg").exists() else None
+    return ThemeModel.load(path) if ThemeModel.exists(path) else None
 
 
 def model_text(text: str) -> str:
@@ -117,9 +121,10 @@ def type_scores(texts: list[str], nlp: Language | None = None) -> list[dict[str,
     return [dict(doc.cats) for doc in nlp.pipe(map(model_text, texts))]
 
 
-def theme_scores(texts: list[str], nlp: Language | None = None) -> list[dict[str, float]]:
-    """Given statement texts, return each one's {theme_id: probability} from the theme model."""
-    nlp = nlp or themes_pipeline()
-    if nlp is None:
+def theme_scores(texts: list[str], model: ThemeModel | None = None) -> list[dict[str, float]]:
+    """Given statement texts, return each one's {theme_id: probability} from the theme model
+    (empty dicts where no model ships)."""
+    model = model or themes_pipeline()
+    if model is None:
         return [{} for _ in texts]
-    return [dict(doc.cats) for doc in nlp.pipe(map(model_text, texts))]
+    return model.scores([model_text(t) for t in texts])
