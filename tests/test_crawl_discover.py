@@ -29,8 +29,8 @@ def config_defaults() -> dict:
 def portals(tmp_path_factory):
     root = tmp_path_factory.mktemp("styles")
     served = {}
-    for style in (*STYLES, "none"):
-        manifest = build_portal(root / style, n=4, seed=3, scans=0, style=style, per_page=4)
+    for seed, style in enumerate((*STYLES, "none")):  # other reports on each portal
+        manifest = build_portal(root / style, n=4, seed=seed, scans=0, style=style, per_page=4)
         server = start(root / style)
         served[style] = (base_url(server), manifest, server)
     yield served

@@ -30,7 +30,7 @@ from ..readers import HTML, sniff
 from .classify import classify, not_report_reason
 from .dedupe import ContentOwners
 from .fetcher import Fetched, Fetcher, Shared
-from .frontier import Frontier, Task
+from .frontier import FLUSH_SECONDS, Frontier, Task
 from .links import Link, extract_links
 from .revisit import FINAL, fresh, next_due
 from .safety import out_of_scope
@@ -129,17 +129,25 @@ class Crawler:
         workers = [asyncio.create_task(self._worker())
                    for _ in range(self.source.politeness.per_host_concurrency
                                   * max(1, len(self.source.scope_hosts)) + 1)]
+        flusher = asyncio.create_task(self._flush_often())
         async with self.fetcher:
             await self.frontier.queue.join()
             for worker in workers:
                 worker.cancel()
             while self._parses:
                 await asyncio.gather(*list(self._parses))
+        flusher.cancel()
+        self.frontier.flush()
         self.summary.requests = self.fetcher.requests
         self.summary.bytes = self.fetcher.bytes_received
         self._close_run(started_at)
         self.summary.seconds = round(time.monotonic() - started, 3)
         return self.summary
+
+    async def _flush_often(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_SECONDS)
+            self.frontier.flush()
 
     def _close_run(self, started_at: datetime) -> None:
         """Seen / vanished links, the layout alarm and this run's `crawl_runs` row."""

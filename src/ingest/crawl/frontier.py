@@ -11,7 +11,10 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .state import source_urls
+from .state import source_urls, write_urls
+
+FLUSH_EVERY = 100      # buffered url rows written together
+FLUSH_SECONDS = 0.25   # ... or this often (Crawler.run)
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,26 @@ class Frontier:
         self.queue: asyncio.Queue[Task] = asyncio.Queue()
         self._scheduled: set[str] = set()
         self.seen: set[str] = set()  # linked from a page this run (or a start URL)
+        self._pending: dict[str, dict] = {}  # url -> fields not written yet
 
     def row(self, url: str) -> dict | None:
         return self.known.get(url)
 
     def update(self, url: str, **fields) -> None:
-        """Write fields of `url` to the store (and keep the in-memory copy in step)."""
-        self.store.upsert_url(url, **fields)
+        """Write fields of `url` to the store (and keep the in-memory copy in step). Writes
+        are buffered and flushed together, in the order made (`flush`, at most FLUSH_EVERY
+        rows or FLUSH_SECONDS apart): a killed run loses at most that much, which the next
+        run redoes (parsed bytes are never parsed again)."""
+        self._pending.setdefault(url, {}).update(fields)
         self.known.setdefault(url, {"url": url, "parent_url": None}).update(fields)
+        if len(self._pending) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered rows in one transaction."""
+        if self._pending:
+            pending, self._pending = self._pending, {}
+            write_urls(self.store, pending)
 
     def schedule(self, task: Task) -> bool:
         """Queue `task` unless its URL is already scheduled in this run; persist new URLs."""
@@ -62,6 +77,8 @@ class Frontier:
 
     def _elsewhere(self, url: str) -> bool:
         """True (and the row taken in) when another source already knows `url`."""
+        if url in self._pending:
+            return False
         row = self.store.get_url(url)
         if row is not None:
             self.known[url] = row

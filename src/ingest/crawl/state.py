@@ -1,5 +1,7 @@
 """Crawl state kept across runs, beside the `urls` rows the frontier writes:
 
+    write_urls(store, rows)
+        many `urls` rows inserted or updated in one transaction
     mark_seen(store, source, seen, now, complete, gone_after)
         URLs found linked this run: last_seen = now, missed_runs = 0, not gone; after a
         complete run every other URL of the source misses one more run and is marked gone
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..store.models import CrawlRun, Url
 
@@ -37,6 +40,22 @@ def mark_seen(store, source: str, seen: set[str], now: datetime, complete: bool,
             Url.source == source, Url.gone_since.is_(None), Url.missed_runs >= gone_after)
             .values(gone_since=now))
         return gone.rowcount or 0
+
+
+def write_urls(store, rows: dict[str, dict]) -> None:
+    """Insert or update many `urls` rows in one transaction (the frontier's buffered writes)."""
+    for attempt in range(2):
+        try:
+            with store.writer.begin() as session:
+                for url, fields in rows.items():
+                    found = session.execute(update(Url).where(Url.url == url)
+                                            .values(**(fields or {"url": url})))
+                    if found.rowcount == 0:
+                        session.execute(insert(Url).values(url=url, **fields))
+            return
+        except IntegrityError:  # another process inserted one of them meanwhile: update it
+            if attempt:
+                raise
 
 
 def source_urls(store, source: str) -> list[dict]:
