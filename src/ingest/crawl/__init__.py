@@ -7,11 +7,17 @@
     classify  link -> listing / article / attachment / not_report
     frontier  the run's queue, persisted in the store's `urls` table
     dedupe    the same bytes under two URLs -> one document
-    crawler   one run over one source; reports are parsed and stored via ingest.Ingestor
+    revisit   which known URLs a run asks again, and when each is due next
+    state     seen / vanished / gone links, crawl_runs rows, layout alarms
+    scripted  listings drawn by script; JSON list endpoints
+    crawler   one run over one source (crawl_sources: many at once); reports are parsed
+              and stored via ingest.Ingestor
+    discover  home page -> the 政府信息公开年报 column -> a source entry
 
-Nothing here imports Prefect; flows/nightly.py wraps `crawl_source` in tasks.
+Nothing here imports Prefect; flows/nightly.py wraps `crawl_sources` in a task.
 """
-from .crawler import CrawlSummary, Crawler, crawl_source
+from .crawler import CrawlSummary, Crawler, crawl_source, crawl_sources
 from .sources import Source, load_sources, source_for
 
-__all__ = ["CrawlSummary", "Crawler", "Source", "crawl_source", "load_sources", "source_for"]
+__all__ = ["CrawlSummary", "Crawler", "Source", "crawl_source", "crawl_sources", "load_sources",
+           "source_for"]
