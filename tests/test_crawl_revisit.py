@@ -202,3 +202,25 @@ def test_run_summary_puts_alarms_in_the_artifacts():
     rows = summary_rows([quiet, broken])
     assert [r["alarm"] for r in rows] == ["", broken["alarm"]]
     assert rows[0]["skipped_fresh"] == 2 and rows[0]["new"] == 0
+
+
+def test_cli_run_revalidate_all_asks_every_known_url_again(tmp_path):
+    from typer.testing import CliRunner
+
+    from ingest.cli.main import app
+
+    portal = _portal({"a": "月湖区应急管理局", "b": "星沙镇人民政府"})
+    config = tmp_path / "sources.yaml"
+    config.write_text("defaults:\n  politeness: {requests_per_second: 50}\n", encoding="utf-8")
+    run = ["run", "--start-url", portal.url("/list/"), "--config", str(config),
+           "--db", str(tmp_path / "s.db"), "--allow-private", "--jobs", "1", "--json"]
+    try:
+        runs = [json.loads(CliRunner().invoke(app, run + extra).stdout)[0]
+                for extra in ([], [], ["--revalidate", "all"])]
+        bad = CliRunner().invoke(app, run + ["--revalidate", "some"])
+    finally:
+        portal.stop()
+    assert [r["parsed"] for r in runs] == [2, 0, 0]
+    assert (runs[1]["skipped_fresh"], runs[1]["due"]) == (2, 1)
+    assert (runs[2]["skipped_fresh"], runs[2]["due"], runs[2]["not_modified"]) == (0, 3, 3)
+    assert bad.exit_code == 2 and "--revalidate must be due or all" in bad.output
