@@ -42,16 +42,17 @@ def _wording() -> dict[str, re.Pattern]:
     return {kind: re.compile("|".join(pats)) for kind, pats in cues.items() if pats}
 
 
-def with_wording(text: str, scores: dict[str, float], rules: dict) -> dict[str, float]:
+def with_wording(text: str, scores: dict[str, float], rules: dict, part: bool = False) -> dict[str, float]:
     """The model's scores plus `wording_weight` for each kind whose wording the text shows
-    (a fix opens with what will be done: 加强…; a problem judges: 薄弱, 不深入…), and
-    `plan_weight` for improvement where the text opens with who will act when (下一步，我局将…:
-    a planned action, which the model alone reads as a lead-in)."""
+    (a fix opens with what will be done: 加强…; a problem judges: 薄弱, 不深入…), and, for a
+    `part` (an enumerated item, a ；-clause, one sentence of an item), `plan_weight` for
+    improvement where it opens with who will act when (下一步，我局将…: a planned action, which
+    the model alone reads as a lead-in; a free sentence of that shape may well be one)."""
     weight = float(rules.get("wording_weight", 0.0))
     body = clean(strip_marker(text))
     found = [kind for kind, pattern in _wording().items() if pattern.search(body)] if weight else []
     out = {**scores, **{kind: scores.get(kind, 0.0) + weight for kind in found}}
-    plan = _plan()
+    plan = _plan() if part else None
     if plan and plan.search(body):
         out["improvement"] = out.get("improvement", 0.0) + float(rules.get("plan_weight", 0.0))
     return out
@@ -183,7 +184,9 @@ def classify(cands: list[Candidate], rules: dict | None = None) -> list[Typed]:
               for parts in [clauses(c)] if len(parts) > len(c.sentences)}
     texts = ([c.text for c in cands] + [s for c in multi for s in c.sentences]
              + [p for parts in listed.values() for p in parts])
-    scores = [with_wording(t, sc, rules) for t, sc in zip(texts, nlp.type_scores(texts))] if texts else []
+    parts = [c.enumerated or c.clause for c in cands] + [True] * (len(texts) - len(cands))
+    scores = ([with_wording(t, sc, rules, part) for t, sc, part in zip(texts, nlp.type_scores(texts), parts)]
+              if texts else [])
     whole, rest = scores[: len(cands)], iter(scores[len(cands):])
     per_sentence = {id(c): [next(rest) for _ in c.sentences] for c in multi}
     per_clause = {key: [next(rest) for _ in parts] for key, parts in listed.items()}
