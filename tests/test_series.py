@@ -194,3 +194,16 @@ def test_every_generated_place_name_parses_into_its_units():
                                                       (county + suffix, "county")), name
     for town in places["towns"]:
         assert agencies.level(f"竹溪县{town}镇人民政府") == "township"
+
+
+@pytest.mark.parametrize("text, ok", [
+    # 2021 form: 本年制发件数 only; what was published (incl. amended ones) is not comparable
+    ("主动公开规章13件（含新制定5件，修改4件），主动公开行政规范性文件42件。", "none"),
+    ("本年度制发行政规范性文件40件。", True),
+    ("本年度制发行政规范性文件41件，主动公开规章13件。", False),
+])
+def test_text_table_the_verb_before_the_number_says_which_column(text, ok):
+    tables = Tables(proactive={"rules": {"made": 5, "repealed": 0, "in_force": 30},
+                               "normative_documents": {"made": 40, "repealed": 2, "in_force": 90}})
+    found = checks.text_table(tables, [Section(id="overview", text=text)], 2023)
+    assert (found.ok if found else "none") == ok

@@ -114,7 +114,8 @@ def _claim_rules() -> dict:
                "exclude": re.compile(c["exclude"]) if c.get("exclude") else None,
                "context": re.compile(c["context"]) if c.get("context") else None}
               for c in data["claims"]]
-    return {"claims": claims, **{k: re.compile(data[k]) for k in ("qualifier", "skip", "other_scope")}}
+    return {"claims": claims,
+            **{k: re.compile(data[k]) for k in ("qualifier", "skip", "other_scope", "verbs")}}
 
 
 def _cell_value(tables: Tables, ref: str) -> float | None:
@@ -146,7 +147,7 @@ def _claim(tables: Tables, rules: dict, claim: dict, sentence: str, match: re.Ma
     clause = prefix[max(prefix.rfind(ch, 0, match.start()) for ch in CLAUSE_BREAKS) + 1:]
     if (claim["exclude"] and claim["exclude"].search(match.group())) or rules["skip"].search(clause):
         return None
-    if claim["context"] and not claim["context"].search(sentence):
+    if claim["context"] and not _verb_is(rules["verbs"], claim["context"], clause, prefix, match):
         return None
     if year is not None and any(int(y) != year for y in YEAR.findall(prefix)):
         return None
@@ -162,6 +163,15 @@ def _claim(tables: Tables, rules: dict, claim: dict, sentence: str, match: re.Ma
             "cells": [{"cell": ref, "value": v} for ref, v in cells],
             "scope": other_scope.group() if other_scope else "own",
             "ok": True if agrees else (False if definite else None)}
+
+
+def _verb_is(verbs: re.Pattern, context: re.Pattern, clause: str, prefix: str,
+             match: re.Match) -> bool:
+    """The last verb before the number (in its clause, else before it in the sentence) is one
+    of `context`: 主动公开规章13件（含新制定5件） publishes 13 and makes 5."""
+    before = clause[:len(clause) - len(match.group())] or ""
+    found = verbs.findall(before) or verbs.findall(prefix[:match.start()])
+    return bool(found) and context.fullmatch(found[-1]) is not None
 
 
 def claims(tables: Tables, sections: list[Section], year: int | None = None) -> list[dict]:
