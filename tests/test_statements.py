@@ -308,3 +308,8 @@ def test_a_short_marked_heading_is_not_glued_to_the_item_under_it():
     got = texts("（一）深化公开内容。按要求梳理公开事项。\n（二）进一步规范公开行为\n加强业务培训，确保公开准确及时。\n"
                 "对照要求，我站还存在以下问\n题：网站栏目更新慢。")
     assert got == ["深化公开内容。按要求梳理公开事项", "进一步规范公开行为", "加强业务培训，确保公开准确及时", "网站栏目更新慢"]
+
+
+def test_a_closing_line_is_framing_and_slowness_is_a_problem():
+    got = typed("一是栏目更新慢。二是查阅点利用率低。\n以上为本年度报告内容。")
+    assert got == [("problem", "栏目更新慢"), ("problem", "查阅点利用率低"), ("other", "以上为本年度报告内容")]
