@@ -201,6 +201,9 @@ def _framed_page(scale: float) -> bytes:
     c.setFillColorRGB(0, 0, 0)
     for x0, y0 in ((100, 400), (220, 400), (100, 370), (220, 370)):
         c.rect(x0, y0, 120, 30)
+    c.setFont(FONT, 12)
+    for x, y, s in ((105, 410, "申请数量"), (225, 410, "15"), (105, 380, "办结数量"), (225, 380, "14")):
+        c.drawString(x, y, s)
     for k in range(4):
         c.saveState()
         c.translate(80, 708 - 27 * k)
@@ -222,4 +225,5 @@ def test_unseen_fills_are_no_rules_and_scaled_type_has_its_printed_size(scale):
         assert {round(c["size"]) for c in content.chars if c["text"].strip()} == {12}
         items, _ = page_items(content)
         assert [t.table.n_rows for t in items.tables] == [2]
+        assert [c.text for c in items.tables[0].table.cells] == ["申请数量", "15", "办结数量", "14"]
         assert len(items.lines) == 4 and all(ln.text.startswith("本机关") for ln in items.lines)

@@ -211,6 +211,9 @@ def test_frames_around_tables_are_cut_out():
     joined = cells(((0, -10, 300, 20), "", 0), *GRID, ((0, 60, 300, 100), "三、收到和处理政府信息公开申请情况", 1),
                    *shifted(GRID, 80), ((0, 140, 300, 200), PROSE * 2, 3))
     assert texts(tables_in_frames(joined)) == [["信息内容", "本年", "总计", "规章", "1", "2"]] * 2
+    # the frame's empty margin over a continued table, split by the table's first rule
+    margin = cells(((0, 14, 100, 20), "", 0), ((100, 14, 300, 20), "", 0), *GRID)
+    assert texts(tables_in_frames(margin)) == [["信息内容", "本年", "总计", "规章", "1", "2"]]
     # a table's own full-width row (第二十条第（一）项) stays in the table
     item_row = cells(((0, 0, 300, 20), "第二十条第（一）项", 1), *GRID)
     assert len(tables_in_frames(item_row)[0]) == 7

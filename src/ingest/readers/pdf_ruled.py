@@ -45,7 +45,8 @@ def close_open_ends(edges: list[Obj], tol: float = 1.0) -> list[Obj]:
     A table continued from the previous page often prints its first row without the rule
     above it, and many tables print no left and right borders. Rules that stop at the same
     place (verticals starting at one height, horizontals starting at one x), crossed further
-    in by a rule of the other direction, get a rule across their open ends."""
+    in by a rule of the other direction, get a rule across their open ends, out to the
+    table's sides where those run on (a box drawn around the page on the table's sides)."""
     added: dict[tuple, Obj] = {}
     for along in ("v", "h"):
         lines = [_axis(e) for e in edges if e["orientation"] == along]
@@ -56,8 +57,16 @@ def close_open_ends(edges: list[Obj], tol: float = 1.0) -> list[Obj]:
                 for pos, lo, hi in closers:
                     crossed = [ln[0] for ln in group if lo - tol <= ln[0] <= hi + tol
                                and (at + tol < pos <= ln[2] + tol if side == 0 else ln[1] - tol <= pos < at - tol)]
-                    if len(crossed) >= 2 and not _covered(closers, at, min(crossed), max(crossed)):
-                        rule = _rule("h" if along == "v" else "v", at, min(crossed), max(crossed))
+                    if len(crossed) < 2:
+                        continue
+                    # a side that runs on past the open end (a frame's side on the table's side)
+                    # is where the rule across the open end stops
+                    through = [ln[0] for ln in lines if ln[1] < at - tol and ln[2] > at + tol
+                               and lo - tol <= ln[0] <= hi + tol]
+                    start = max((x for x in through if x < min(crossed)), default=min(crossed))
+                    end = min((x for x in through if x > max(crossed)), default=max(crossed))
+                    if not _covered(closers, at, start, end):
+                        rule = _rule("h" if along == "v" else "v", at, start, end)
                         added[(rule["orientation"], rule["x0"], rule["top"], rule["x1"], rule["bottom"])] = rule
     return edges + list(added.values())
 
@@ -172,7 +181,9 @@ def tables_in_frames(cells: list[_Cell]) -> list[list[_Cell]]:
             continue
         groups.setdefault(sum(1 for bottom in spaces if bottom <= cell.box[1] + 1), []).append(cell)
     out = []
-    for group in groups.values():
+    for group in map(_without_blank_edges, groups.values()):
+        if not group:
+            continue
         xs = {round(c.box[0]) for c in group} | {round(c.box[2]) for c in group}
         g_left, g_right = min(c.box[0] for c in group), max(c.box[2] for c in group)
         total = sum(len(c.text) for c in group)
@@ -180,6 +191,28 @@ def tables_in_frames(cells: list[_Cell]) -> list[list[_Cell]]:
         if len(group) >= 2 and len(xs) >= 3 and not (total and prose > total / 2):
             out.append(group)
     return out
+
+
+def _without_blank_edges(cells: list[_Cell], tol: float = 1.0) -> list[_Cell]:
+    """The cells without a band of empty cells along the top or the bottom (a frame's margin
+    around a table, split by a rule that runs on into it)."""
+    for top in (True, False):
+        while cells and (band := _blank_band(cells, top, tol)):
+            cells = [c for c in cells if c not in band]
+    return cells
+
+
+def _blank_band(cells: list[_Cell], top: bool, tol: float) -> list[_Cell] | None:
+    """The empty cells forming the grid's first (or last) row band by themselves, if any."""
+    near = (lambda c: c.box[1]) if top else (lambda c: -c.box[3])
+    far = (lambda c: c.box[3]) if top else (lambda c: -c.box[1])
+    first = min(near(c) for c in cells)
+    band = [c for c in cells if near(c) <= first + tol]
+    end = far(band[0])
+    if any(c.text or abs(far(c) - end) > tol for c in band) or \
+            any(near(c) < end - tol for c in cells if c not in band):
+        return None
+    return band
 
 
 def _line_count(chars: list[Obj]) -> int:
