@@ -66,6 +66,8 @@ def text_check(text: str, year: int = 2023):
     ("收到政府信息公开行政复议申请3件。", False),
     ("全县各部门共收到政府信息公开申请240件。", None),       # another scope: uncertain
     ("本年度共受理申请30件。", None),                         # says not what it counts
+    ("共受理政府信息公开申请12件，其中网上受理申请9件。", None),  # a part: 9 is uncertain
+    ("本年度行政复议2件，其中维持1件。", True),
     ("2022年共收到政府信息公开申请40件。", "none"),           # another year: no claim
     ("较去年共收到政府信息公开申请多8件。", "none"),
 ])

@@ -115,7 +115,8 @@ def _claim_rules() -> dict:
                "context": re.compile(c["context"]) if c.get("context") else None}
               for c in data["claims"]]
     return {"claims": claims,
-            **{k: re.compile(data[k]) for k in ("qualifier", "skip", "other_scope", "verbs")}}
+            **{k: re.compile(data[k]) for k in ("qualifier", "skip", "other_scope", "verbs",
+                                                "part")}}
 
 
 def _cell_value(tables: Tables, ref: str) -> float | None:
@@ -157,7 +158,8 @@ def _claim(tables: Tables, rules: dict, claim: dict, sentence: str, match: re.Ma
         return None
     stated = float(match.group("n").replace(",", ""))
     other_scope = rules["other_scope"].search(prefix)
-    definite = rules["qualifier"].search(sentence) and not other_scope
+    part = rules["part"].search(clause) and not claim.get("part_ok")
+    definite = rules["qualifier"].search(sentence) and not other_scope and not part
     agrees = any(abs(v - stated) <= TOLERANCE for _, v in cells)
     return {"claim": claim["id"], "sentence": sentence, "stated": stated,
             "cells": [{"cell": ref, "value": v} for ref, v in cells],
