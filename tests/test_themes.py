@@ -48,9 +48,19 @@ def test_assign_methods_and_order():
     assert themes.assign([text], probs, method="model", threshold=0.5) == [["publicity_outreach"]]
     cues = themes.assign([text], probs, method="cues")[0]
     assert {"timeliness_update", "policy_interpretation"} <= set(cues)
-    both = themes.assign([text], probs, method="both", threshold=0.5, max_themes=0)[0]
+    seen = [{**dict.fromkeys(cues, 0.3), **probs[0]}]  # the model sees a little of each cue's theme
+    both = themes.assign([text], seen, method="both", threshold=0.5, max_themes=0)[0]
     assert set(both) == set(cues) | {"publicity_outreach"}
     assert both == [t for t in themes.theme_ids() if t in both]  # taxonomy order
+
+
+def test_with_both_a_cue_the_model_sees_nothing_of_does_not_count():
+    text = "网站栏目更新滞后"
+    assert "timeliness_update" in themes.cue_themes(text)
+    none = [{"timeliness_update": 0.0}]
+    assert "timeliness_update" not in themes.assign([text], none, method="both", threshold=0.5)[0]
+    some = [{"timeliness_update": 0.2}]
+    assert "timeliness_update" in themes.assign([text], some, method="both", threshold=0.5)[0]
 
 
 def test_unknown_method_is_an_error():

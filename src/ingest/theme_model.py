@@ -23,17 +23,27 @@ from pathlib import Path
 import numpy as np
 
 MODEL_FILE, WEIGHTS_FILE = "model.json", "weights.npy"
-DEFAULTS = {"ngram_min": 1, "ngram_max": 3, "min_df": 2, "C": 16.0, "class_weight": None,
-            "folds": 5, "min_threshold": 0.2, "max_threshold": 0.7, "calibrate_skip": ["statements_generated"]}
+DEFAULTS = {"ngram_min": 1, "ngram_max": 3, "words": False, "min_df": 2, "C": 16.0, "class_weight": None,
+            "folds": 5, "min_threshold": 0.2, "max_threshold": 0.7, "calibrate_skip": ["statements_generated"],
+            "source_weights": {}}
 _CHUNKS = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
-def features(text: str, lo: int = 1, hi: int = 3) -> set[str]:
-    """Given a statement, return its character n-grams (lo..hi), never across punctuation."""
+def features(text: str, lo: int = 1, hi: int = 3, words: bool = False) -> set[str]:
+    """Given a statement, return its character n-grams (lo..hi), never across punctuation,
+    and with `words` its jieba words of two or more characters (prefixed `w:`)."""
     out: set[str] = set()
-    for chunk in _CHUNKS.findall(unicodedata.normalize("NFKC", text)):
+    chunks = _CHUNKS.findall(unicodedata.normalize("NFKC", text))
+    for chunk in chunks:
         for n in range(lo, hi + 1):
             out.update(chunk[i:i + n] for i in range(len(chunk) - n + 1))
+    if words:
+        from .statements.nlp import load_domain_words
+        from .statements.segmenter import import_jieba
+
+        load_domain_words()
+        jieba = import_jieba()
+        out.update("w:" + w for chunk in chunks for w in jieba.lcut(chunk) if len(w) > 1)
     return out
 
 
@@ -51,8 +61,9 @@ class ThemeModel:
 
     def _rows(self, texts: list[str]):
         lo, hi = self.params.get("ngram_min", 1), self.params.get("ngram_max", 3)
+        words = bool(self.params.get("words"))
         for text in texts:
-            idx = np.fromiter(sorted(j for f in features(text, lo, hi) if (j := self.vocab.get(f)) is not None),
+            idx = np.fromiter(sorted(j for f in features(text, lo, hi, words) if (j := self.vocab.get(f)) is not None),
                               dtype=np.int64)
             vals = self.idf[idx]
             norm = math.sqrt(float(vals @ vals)) or 1.0
@@ -93,12 +104,12 @@ class ThemeModel:
         return (path / MODEL_FILE).exists() and (path / WEIGHTS_FILE).exists()
 
 
-def _matrix(texts: list[str], vocab: dict[str, int], idf: np.ndarray, lo: int, hi: int):
+def _matrix(texts: list[str], vocab: dict[str, int], idf: np.ndarray, lo: int, hi: int, words: bool):
     from scipy.sparse import csr_matrix
 
     indptr, indices, data = [0], [], []
     for text in texts:
-        idx = sorted(j for f in features(text, lo, hi) if (j := vocab.get(f)) is not None)
+        idx = sorted(j for f in features(text, lo, hi, words) if (j := vocab.get(f)) is not None)
         vals = idf[idx]
         norm = math.sqrt(float(vals @ vals)) or 1.0
         indices.extend(idx)
@@ -107,27 +118,28 @@ def _matrix(texts: list[str], vocab: dict[str, int], idf: np.ndarray, lo: int, h
     return csr_matrix((data, indices, indptr), shape=(len(texts), len(vocab)))
 
 
-def _fit_weights(texts: list[str], labels: np.ndarray, p: dict, seed: int):
-    """Vocabulary, IDF and one logistic regression per theme (columns of `labels`)."""
+def _fit_weights(texts: list[str], labels: np.ndarray, p: dict, seed: int, weight: np.ndarray | None = None):
+    """Vocabulary, IDF and one logistic regression per theme (columns of `labels`), each row
+    counted `weight` times."""
     from sklearn.linear_model import LogisticRegression
 
-    lo, hi = p["ngram_min"], p["ngram_max"]
+    lo, hi, words = p["ngram_min"], p["ngram_max"], bool(p.get("words"))
     df: dict[str, int] = {}
     for text in texts:
-        for f in features(text, lo, hi):
+        for f in features(text, lo, hi, words):
             df[f] = df.get(f, 0) + 1
     kept = sorted(f for f, c in df.items() if c >= p["min_df"])
     vocab = {f: j for j, f in enumerate(kept)}
     n = len(texts)
     idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept])
-    x = _matrix(texts, vocab, idf, lo, hi)
+    x = _matrix(texts, vocab, idf, lo, hi, words)
     weights = np.zeros((len(vocab), labels.shape[1]))
     bias = np.full(labels.shape[1], -10.0)
     for t in range(labels.shape[1]):
         y = labels[:, t]
         if 0 < y.sum() < len(y):
             clf = LogisticRegression(C=p["C"], class_weight=p["class_weight"], solver="liblinear", max_iter=2000,
-                                     random_state=seed).fit(x, y)
+                                     random_state=seed).fit(x, y, sample_weight=weight)
             weights[:, t], bias[t] = clf.coef_[0], clf.intercept_[0]
     return vocab, idf, weights, bias
 
@@ -151,20 +163,21 @@ def fit(rows: list[dict], ids: list[str], params: dict | None = None, seed: int 
     p = {**DEFAULTS, **(params or {})}
     texts = [r["text"] for r in rows]
     labels = np.array([[t in r["themes"] for t in ids] for r in rows], dtype=bool)
+    weight = np.array([float(p["source_weights"].get(r.get("source"), 1.0)) for r in rows])
     k = int(p["folds"])
     oof = np.zeros(labels.shape)
     order = np.random.RandomState(seed).permutation(len(rows))
     for f in range(k):
         held = order[f::k]
         train = np.setdiff1d(order, held)
-        vocab, idf, w, b = _fit_weights([texts[i] for i in train], labels[train], p, seed)
+        vocab, idf, w, b = _fit_weights([texts[i] for i in train], labels[train], p, seed, weight[train])
         part = ThemeModel(ids, vocab, idf, w, b, {}, p)
         oof[held] = 1.0 / (1.0 + np.exp(-part.logits([texts[i] for i in held])))
     keep = np.array([r.get("source") not in set(p["calibrate_skip"]) for r in rows])
     keep = keep if keep.any() else np.ones(len(rows), dtype=bool)
     thresholds = {t: best_threshold(oof[keep, j], labels[keep, j], p["min_threshold"], p["max_threshold"])
                   for j, t in enumerate(ids)}
-    vocab, idf, w, b = _fit_weights(texts, labels, p, seed)
+    vocab, idf, w, b = _fit_weights(texts, labels, p, seed, weight)
     return ThemeModel(ids, vocab, idf, w, b, thresholds, p)
 
 

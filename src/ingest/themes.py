@@ -3,7 +3,9 @@
 Three ways to tag a statement, measured against each other by `ingest eval`:
 `cues` (a theme's cue words or patterns occur in the text), `model` (the shipped theme model,
 `ingest.theme_model`, scores the theme at or above that theme's calibrated threshold) and
-`both` (the union). A statement keeps at most `max_themes` themes, the most probable first.
+`both` (the union, where a cue counts only if the model gives its theme at least `cue_floor`:
+the cue words occur, but the model sees nothing of the theme). A statement keeps at most
+`max_themes` themes: cue-found ones first, then the most probable.
 Which method the pipeline uses, the cap and the floor of the scores a record carries
 (`theme_scores`) are data in config/statements.yaml (`themes:`).
 """
@@ -83,7 +85,7 @@ def model_themes(probs: dict[str, float], threshold: float | dict[str, float] | 
 
 
 def capped(found: set[str], probs: dict[str, float], limit: int) -> list[str]:
-    """At most `limit` of the found themes (the most probable), in taxonomy order."""
+    """At most `limit` of the found themes (those ranked highest by `probs`), in taxonomy order."""
     if limit and len(found) > limit:
         found = set(sorted(found, key=lambda t: (-probs.get(t, 0.0), theme_ids().index(t)))[:limit])
     return [tid for tid in theme_ids() if tid in found]
@@ -106,10 +108,12 @@ def assign(texts: list[str], probs: list[dict[str, float]] | None = None,
     probs = probs if probs is not None else [{} for _ in texts]
     if method != "cues" and threshold is None:
         threshold = thresholds()
+    floor = float(settings().get("cue_floor", 0.0)) if method == "both" else 0.0
     out = []
     for text, p in zip(texts, probs):
-        found = set(cue_themes(text)) if method in ("cues", "both") else set()
-        if method in ("model", "both"):
-            found |= set(model_themes(p, threshold))
-        out.append(capped(found, p, limit))
+        cues = set(cue_themes(text)) if method in ("cues", "both") else set()
+        if p and floor:
+            cues = {t for t in cues if p.get(t, 0.0) >= floor}
+        found = cues | (set(model_themes(p, threshold)) if method in ("model", "both") else set())
+        out.append(capped(found, {t: p.get(t, 0.0) + (t in cues) for t in found}, limit))
     return out
