@@ -209,3 +209,9 @@ def test_text_table_the_verb_before_the_number_says_which_column(text, ok):
                                "normative_documents": {"made": 40, "repealed": 2, "in_force": 90}})
     found = checks.text_table(tables, [Section(id="overview", text=text)], 2023)
     assert (found.ok if found else "none") == ok
+
+
+def test_text_table_outcome_counts_are_not_totals():
+    found = text_check("因政府信息公开被申请行政复议2件，行政复议纠错0件，被提起行政诉讼1件，行政诉讼败诉0件。")
+    assert found.ok is True
+    assert [c["claim"] for c in found.evidence["claims"]] == ["review_total", "litigation_total"]
