@@ -22,7 +22,8 @@ from ingest.record import Section, Tables
     ("某综合实验区", "某综合实验区管委会", "某综合实验区管理委员会"),
     ("竹溪县国土资源局", "枫林市竹溪县自然资源局"),        # renamed after the reform
     ("云岫省人民政府办公厅", "云岫省 人民政府办公厅", "云岫省人民政府办公室"),
-    ("ＸＹ市统计局", "XY市统计局"),                        # full-width letters
+    ("ＸＹ市统计局", "XY市统计局", "XY市\u3000统计局"),      # full-width letters, space
+    ("竹溪县石桥街道办事处", "竹溪县人民政府石桥街道办事处", "石桥街道办事处"),
 ])
 def test_names_of_one_agency_share_a_key(names):
     assert len({agencies.agency_key(n) for n in names}) == 1

@@ -72,6 +72,12 @@ def _not_a_place(text: str, start: int, end: int) -> bool:
         text.startswith(w, k) and k + len(w) > end for w in ignore for k in range(start, end))
 
 
+def _place_at(text: str, pos: int) -> bool:
+    """A place unit (not an organ word, not an ignored word) starts at text[pos]."""
+    m = _unit_rules()[0].match(text, pos)
+    return bool(m) and not NOT_IN_UNIT.search(m.group(1)) and not _not_a_place(text, pos, m.end())
+
+
 def clean(name: str | None) -> str:
     """NFKC (full-width letters, digits, brackets -> ASCII) without any whitespace."""
     text = unicodedata.normalize("NFKC", name or "")
@@ -99,6 +105,12 @@ def parse(name: str | None) -> Name:
     pos = 0
     while True:
         m = pattern.match(text, pos)
+        if units and (not m or NOT_IN_UNIT.search(m.group(1))):  # 县人民政府 + 石桥街道办事处
+            skip = next((w for w in _aliases().get("between_units") or ()
+                         if text.startswith(w, pos) and _place_at(text, pos + len(w))), None)
+            if skip:
+                pos += len(skip)
+                continue
         if not m or NOT_IN_UNIT.search(m.group(1)) or _not_a_place(text, pos, m.end()):
             break
         end, suffix = m.end(), m.group(2)

@@ -60,7 +60,8 @@ def _agencies(rng: random.Random) -> list[tuple[str, list[str], callable]]:
         (county + new, lambda year, r: r.choice(("", city)) + county + (old if year < reform else new)),
         (other + new, either(other + new, city + other + new)),  # same organ, another county
         (zone + "人民政府", either(zone, zone + "管委会", zone + "管理委员会")),
-        (cities[1] + "统计局", either(cities[1] + "统计局", cities[1] + " 统计局")),
+        (cities[1] + "统计局", either(cities[1] + "统计局", cities[1] + " 统计局",
+                                       cities[1] + "\u3000统计局")),
         (counties[2] + town + "人民政府", either(counties[2] + town + "人民政府")),  # one town name,
         (counties[3] + town + "人民政府", either(counties[3] + town + "人民政府")),  # two counties
     ]
