@@ -214,6 +214,9 @@ def test_frames_around_tables_are_cut_out():
     # the frame's empty margin over a continued table, split by the table's first rule
     margin = cells(((0, 14, 100, 20), "", 0), ((100, 14, 300, 20), "", 0), *GRID)
     assert texts(tables_in_frames(margin)) == [["信息内容", "本年", "总计", "规章", "1", "2"]]
+    # ... but a table's last row printed blank (no figures: zeros) is a row of the table
+    blank_row = cells(*GRID, *[((x, 60, x + 100, 80), "", 0) for x in (0, 100, 200)])
+    assert len(tables_in_frames(blank_row)[0]) == 9
     # a table's own full-width row (第二十条第（一）项) stays in the table
     item_row = cells(((0, 0, 300, 20), "第二十条第（一）项", 1), *GRID)
     assert len(tables_in_frames(item_row)[0]) == 7

@@ -203,7 +203,8 @@ def _without_blank_edges(cells: list[_Cell], tol: float = 1.0) -> list[_Cell]:
 
 
 def _blank_band(cells: list[_Cell], top: bool, tol: float) -> list[_Cell] | None:
-    """The empty cells forming the grid's first (or last) row band by themselves, if any."""
+    """The empty cells forming the grid's first (or last) row band by themselves, if any,
+    unless they are a table row printed blank (the columns of the row beside them)."""
     near = (lambda c: c.box[1]) if top else (lambda c: -c.box[3])
     far = (lambda c: c.box[3]) if top else (lambda c: -c.box[1])
     first = min(near(c) for c in cells)
@@ -212,7 +213,15 @@ def _blank_band(cells: list[_Cell], top: bool, tol: float) -> list[_Cell] | None
     if any(c.text or abs(far(c) - end) > tol for c in band) or \
             any(near(c) < end - tol for c in cells if c not in band):
         return None
+    # a row left blank (figures printed as nothing) has the columns of the row beside it
+    beside = [c for c in cells if abs(near(c) - end) <= tol]
+    if _column_edges(band, tol) == _column_edges(beside, tol):
+        return None
     return band
+
+
+def _column_edges(cells: list[_Cell], tol: float) -> list[float]:
+    return cluster([c.box[0] for c in cells] + [c.box[2] for c in cells], tol)
 
 
 def _line_count(chars: list[Obj]) -> int:
