@@ -150,6 +150,9 @@ def register(app: typer.Typer) -> None:
             elif by == "year":
                 rows, years = analysis.themes_pivot(store)
                 columns = ["theme", "name", *years, "reports"]
+                if not (as_json or as_csv):  # shares as percentages on the terminal
+                    rows = [{**r, **{y: f"{100 * r[y]:.0f}%" if r[y] else "" for y in years}}
+                            for r in rows]
             elif by == "level":
                 rows = analysis.themes_by(store, by)
                 columns = ["theme", "name", by, "statements", "reports", "share"]
