@@ -8,9 +8,9 @@ with scikit-learn NMF (or clustered with k-means). Each candidate theme lists it
 example statements, its size and how many of its statements no configured theme covers.
 
 A candidate is `new` (a recurring problem the taxonomy lacks) when one of its top keywords is a
-word the taxonomy does not know (no theme's cue matches it and the theme model was not trained
-on it: `known_term`) and that word recurs: it is in at least `min_size` distinct statements and
-half of the cluster's. The tagger gives such statements some known theme anyway, so coverage
+word the taxonomy does not know (no theme's cue matches it and the theme model was hardly
+trained on it: `known_term`) and that word recurs: it is in half of the cluster's statements and
+in at least `min_size` different clauses. The tagger gives such statements some known theme anyway, so coverage
 alone cannot tell them; a one-off unusual wording of a known problem does not recur.
 """
 from __future__ import annotations
@@ -35,6 +35,7 @@ STOP = frozenset("""
 信息 公开 政府信息公开 信息公开 政务公开 工作 政府 我局 我镇 我委 我办 我单位 我乡 我市 我区 单位 部门
 进一步 有待 不够 存在 问题 不足 加强 提高 提升 做好 情况 开展 推进 相关 部分 个别 一些 有的 还 也 和 及 与 的 了
 是 在 将 对 把 等 中 上 下 不 没有 要 能 较 比较 仍 从 以 为 让 由 并 或 其 这 该 着 年 本年度 今年 一年 以来
+较为 相对 十分 非常 仍然 依然 尚未 目前 主要 一定 还是 已经 个别 少数 多数 大多
 """.split())
 _TOKEN = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,}$")
 
@@ -64,25 +65,35 @@ NEW_SHARE = 0.5      # a new candidate's core word is in at least this share of 
 NEW_TOP = 8          # ...and among its first NEW_TOP keywords
 
 
+KNOWN_DF = 5         # a word in this many labelled statements is one the taxonomy knows
+
+
 def known_term(term: str) -> bool:
     """Whether the taxonomy knows a word: a theme's cue matches it, or the shipped theme model
-    was trained on it (the word, or each three-character window of a longer one, is in the
-    model's vocabulary: it occurs in two or more labelled statements)."""
+    was trained on it (the word, or each three-character window of a longer one, occurs in
+    KNOWN_DF or more labelled statements)."""
     if cue_themes(term):
         return True
     model = themes_pipeline()
     if model is None:
         return False
     windows = [term[i:i + 3] for i in range(len(term) - 2)] if len(term) > 3 else [term]
-    return all(w in model.vocab for w in windows)
+    return all(model.document_frequency(w) >= KNOWN_DF for w in windows)
+
+
+_CLAUSE = re.compile(r"[^，,。；;：:！？!?、]+")
 
 
 def core_terms(keywords: list[str], texts: list[str], min_size: int) -> list[str]:
-    """The unknown keywords that recur: in at least `min_size` and NEW_SHARE of the texts."""
+    """The unknown keywords that recur: in NEW_SHARE of the texts and in at least `min_size`
+    different clauses (one sentence repeated across reports is one wording, not a recurring
+    problem)."""
     out = []
     for word in keywords:
-        count = sum(word in t for t in texts)
-        if count >= max(min_size, NEW_SHARE * len(texts)) and not known_term(word):
+        having = [t for t in texts if word in t]
+        clauses = {c for t in having for c in _CLAUSE.findall(t) if word in c}
+        if (len(having) >= NEW_SHARE * len(texts) and len(clauses) >= min_size
+                and not known_term(word)):
             out.append(word)
     return out
 

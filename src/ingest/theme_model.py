@@ -99,6 +99,14 @@ class ThemeModel:
                    bias=np.asarray(meta["bias"], dtype=np.float64), thresholds=meta["thresholds"],
                    params=meta["params"])
 
+    def document_frequency(self, feature: str) -> int:
+        """In how many training statements a feature occurred (0: not in the vocabulary)."""
+        j = self.vocab.get(feature)
+        if j is None:
+            return 0
+        n = int(self.params.get("rows", 0))
+        return round((1 + n) / math.exp(self.idf[j] - 1.0) - 1)
+
     @staticmethod
     def exists(path: Path) -> bool:
         return (path / MODEL_FILE).exists() and (path / WEIGHTS_FILE).exists()
@@ -178,7 +186,7 @@ def fit(rows: list[dict], ids: list[str], params: dict | None = None, seed: int 
     thresholds = {t: best_threshold(oof[keep, j], labels[keep, j], p["min_threshold"], p["max_threshold"])
                   for j, t in enumerate(ids)}
     vocab, idf, w, b = _fit_weights(texts, labels, p, seed, weight)
-    return ThemeModel(ids, vocab, idf, w, b, thresholds, p)
+    return ThemeModel(ids, vocab, idf, w, b, thresholds, {**p, "rows": len(texts)})
 
 
 def themes_of(scores: dict[str, float], thresholds: dict[str, float], max_themes: int = 3) -> list[str]:

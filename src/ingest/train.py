@@ -35,8 +35,9 @@ from .theme_model import ThemeModel
 
 TYPES = ("problem", "improvement", "other")
 EVAL_TYPES = ("problem", "improvement")
-DATA_FILES = ("data/statements.jsonl", "data/statements_extra.jsonl", "data/statements_generated.jsonl")
-EVAL_FILE, EXTRA_FILE, GENERATED_FILE = DATA_FILES
+DATA_FILES = ("data/statements.jsonl", "data/statements_extra.jsonl", "data/statements_generated.jsonl",
+              "data/statements_written.jsonl")
+EVAL_FILE, EXTRA_FILE, GENERATED_FILE, WRITTEN_FILE = DATA_FILES
 HELDOUT_FILE = "data/statements_heldout.jsonl"
 TYPE_CONFIG = "textcat.cfg"
 SEED = 42

@@ -31,7 +31,8 @@ def _tally_table(title: str, tally, labels: list[str]):
 
 def train_cmd(
     config: Path = typer.Option(None, help="type textcat config (default config/textcat.cfg)"),
-    data: list[Path] = typer.Option(None, help="labelled JSON lines (default data/statements*.jsonl)"),
+    data: list[Path] = typer.Option(None, help="labelled JSON lines (default: the training files, "
+                                                            "train.DATA_FILES, and the generator's bank)"),
     out: Path = typer.Option(None, help="where the models go (default models/)"),
     seed: int = typer.Option(42, help="random seed: same data + seed -> same model"),
 ) -> None:
@@ -79,7 +80,7 @@ def eval_cmd(
     data: list[Path] = typer.Option(None, help="labelled JSON lines to cross-validate on "
                                                 "(default data/statements.jsonl)"),
     extra: list[Path] = typer.Option(None, help="labelled JSON lines always in training (default "
-                                                 "data/statements_extra.jsonl, data/statements_generated.jsonl)"),
+                                                 "the other data/statements_*.jsonl training files)"),
     no_extra: bool = typer.Option(False, "--no-extra", help="train on the folds only"),
     heldout: Path = typer.Option(None, help="held-out labelled JSON lines, measured with the shipped "
                                             "models (default data/statements_heldout.jsonl)"),
@@ -98,10 +99,9 @@ def eval_cmd(
     chosen = themes.settings().get("method", "both")
     if cv:
         rows = train.read_examples(data or [PROJECT_ROOT / train.EVAL_FILE])
-        extra_files = [] if no_extra else (extra or [p for p in (PROJECT_ROOT / train.EXTRA_FILE,
-                                                                PROJECT_ROOT / train.GENERATED_FILE)
-                                                     if p.exists()])
-        always = train.read_examples(extra_files)
+        extra_files = [] if no_extra else (extra or [PROJECT_ROOT / f for f in train.DATA_FILES[1:]
+                                                     if (PROJECT_ROOT / f).exists()])
+        always = train.read_examples(extra_files) + ([] if no_extra or extra else train.generator_examples())
         from rich.progress import Progress
 
         with Progress(console=console.get(), transient=True) as progress:
