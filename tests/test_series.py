@@ -216,3 +216,14 @@ def test_text_table_outcome_counts_are_not_totals():
     found = text_check("因政府信息公开被申请行政复议2件，行政复议纠错0件，被提起行政诉讼1件，行政诉讼败诉0件。")
     assert found.ok is True
     assert [c["claim"] for c in found.evidence["claims"]] == ["review_total", "litigation_total"]
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("本机关共收到8份政府信息公开申请。", False),                 # 份 counts too
+    ("共收到12件依申请公开请求，办结13件。", True),
+    ("共收到12件依申请公开请求，上年度结转申请3件。", False),     # 上年结转 2 in the table
+    ("2022年结转政府信息公开申请5件，共办结13件。", "none"),       # the last year named is not 2023's
+])
+def test_text_table_units_and_the_year_last_named(text, ok):
+    found = text_check(text)
+    assert (found.ok if found else "none") == ok

@@ -150,7 +150,8 @@ def _claim(tables: Tables, rules: dict, claim: dict, sentence: str, match: re.Ma
         return None
     if claim["context"] and not _verb_is(rules["verbs"], claim["context"], clause, prefix, match):
         return None
-    if year is not None and any(int(y) != year for y in YEAR.findall(prefix)):
+    years = YEAR.findall(prefix)
+    if year is not None and years and int(years[-1]) != year:  # about another year
         return None
     cells = [(ref, _cell_value(tables, ref)) for ref in claim["cells"]]
     cells = [(ref, v) for ref, v in cells if v is not None]
