@@ -225,3 +225,20 @@ def test_frames_around_tables_are_cut_out():
     wide = ((0, 0, 150, 20), PROSE * 2, 1), ((150, 0, 300, 20), "1", 1), ((0, 20, 150, 40), PROSE, 1), \
         ((150, 20, 300, 40), "2", 1)
     assert len(tables_in_frames(cells(*wide))) == 1  # long labels beside figures: still a table
+
+
+def test_a_title_line_repeated_by_the_signature_is_not_a_running_head():
+    from ingest.readers.pdf_flow import remove_furniture
+    from ingest.readers.pdf_items import Line, PageItems
+
+    def page(n: int, *lines: tuple[str, float, float]) -> PageItems:
+        return PageItems(n, 595, 842, lines=[Line(t, 100, 400, top, top + size, size=size) for t, top, size in lines])
+
+    pages = [page(1, ("运河区人民政府", 79, 18), ("2024年政府信息公开工作年度报告", 106, 18), ("正文", 300, 11)),
+             page(2, ("运河区人民政府", 40, 9), ("正文", 300, 11)),
+             page(3, ("正文", 300, 11)),
+             page(4, ("运河区人民政府", 78, 11), ("2025年1月20日", 100, 11))]
+    remove_furniture(pages)
+    assert [ln.text for ln in pages[0].lines][:2] == ["运河区人民政府", "2024年政府信息公开工作年度报告"]
+    # printed small at the top of two of four pages, it is a running head there
+    assert [ln.text for ln in pages[1].lines] == ["正文"] and pages[3].lines[-1].text == "2025年1月20日"

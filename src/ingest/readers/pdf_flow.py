@@ -35,18 +35,26 @@ def _in_zone(line: Line, page: PageItems) -> bool:
     return line.bottom < page.height * ZONE or line.top > page.height * (1 - ZONE)
 
 
-def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+def _key(line: Line, page: PageItems) -> tuple[bool, str]:
+    """A zone line as furniture repeats it: at the top or the bottom, digits aside. The
+    agency heading a title at the top of page 1 is not the signature at the foot of the last."""
+    return line.top < page.height / 2, re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
 
 
 def remove_furniture(pages: list[PageItems]) -> None:
     """Drop page numbers, header/footer lines repeated on most pages and "(续表)" marks, in place."""
-    seen = Counter(k for p in pages for k in {_key(ln.text) for ln in p.lines if _in_zone(ln, p)})
+    sizes = sorted(ln.size for p in pages for ln in p.lines if ln.size)
+    body = sizes[len(sizes) // 2] if sizes else 0.0
+
+    def small(line: Line) -> bool:  # running heads are never printed bigger than the body
+        return not (body and line.size > 1.15 * body)
+
+    seen = Counter(k for p in pages for k in {_key(ln, p) for ln in p.lines if _in_zone(ln, p) and small(ln)})
     need = max(2, (len(pages) + 1) // 2)
     for page in pages:
         page.lines = [ln for ln in page.lines if not CONTINUED.match(ln.text.strip()) and not (
             _in_zone(ln, page) and (PAGE_NUMBER.match(ln.text.strip())
-                                    or (len(pages) > 1 and seen[_key(ln.text)] >= need)))]
+                                    or (len(pages) > 1 and small(ln) and seen[_key(ln, page)] >= need)))]
 
 
 @dataclass
