@@ -62,6 +62,17 @@ def test_a_fragment_is_the_article_alone_with_p_headings_and_a_page_date():
     assert pred["meta"] == gold["meta"] and pred["tables"] == gold["tables"]
 
 
+def test_a_chapter_typed_as_one_paragraph_of_lines_keeps_its_heading():
+    hits = 0
+    for spec in _sample():
+        data, gold, pred = _parsed(spec, "fragment")
+        if re.search(r"<p>(<br />)?[一二三四五六七八九十]、[^<]*<br />", data.decode("utf-8")):
+            hits += 1
+            assert [s["heading"] for s in pred["sections"]] == [s["heading"] for s in gold["sections"]]
+            assert score_records([gold], [pred])["section_sentences"] == 1.0
+    assert hits >= 5
+
+
 def test_a_portal_page_has_chrome_word_html_and_a_page_date_line():
     spec = next(s for s in _sample() if s.template == "2021")
     data, gold, pred = _parsed(spec, "portal")
@@ -144,6 +155,8 @@ def test_free_form_legacy_reports_parse_to_their_gold(fmt):
         gen = render(spec, fmt)
         record = parse_bytes(gen.data, gen.filename).to_json_dict()
         assert record["meta"]["template"] == "legacy" and record["tables"] == gen.record.to_json_dict()["tables"]
+        assert [(s["id"], s["heading"]) for s in record["sections"]] == \
+            [(s.id, s.heading) for s in gen.record.sections], spec.name
         golds.append(gen.record.to_json_dict())
         preds.append(record)
     summary = score_records(golds, preds)

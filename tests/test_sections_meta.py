@@ -178,3 +178,15 @@ def test_a_year_without_tables_gives_the_template_of_that_year():
                    "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                    "四、存在的主要问题及改进情况", "一是不足。")
         assert meta.extract(doc).template == template, year
+
+
+def test_every_chapter_heading_the_generator_prints_is_read_whole():
+    from ingest.corpus.legacy_chapters import config
+    from ingest.corpus.phrases import bank
+
+    spellings = [h for heads in config()["headings"].values() for h in heads]
+    spellings += [h for form in bank()["headings"].values() for heads in form.values() for h in heads]
+    for phrase in spellings:
+        printed = "三、" + phrase.replace("{year}", "2015")
+        heading = sections.match_heading(printed)
+        assert heading is not None and heading.printed == printed, printed

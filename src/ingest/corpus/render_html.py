@@ -10,8 +10,8 @@
   spans only, no whitespace between paragraphs, <o:p>, <?xml:namespace?>, ewebeditor page
   comments, the tables in a WordSection div of their own), the title in <h1>, over two <p>, or only in <title>.
 - `fragment`: the CMS's article HTML alone — no <html>, <head> or charset; headings as plain
-  <p> (one with <br /> before it), a 发布日期： line under the title (not a 落款), `&nbsp;` cells
-  and <br /> inside header cells.
+  <p> (one with <br /> before it; some chapters one <p> of <br />-separated lines), a 发布日期：
+  line under the title (not a 落款), `&nbsp;` cells and <br /> inside header cells.
 
 Pages served by a portal (`site` given) are always whole pages (`classic`).
 """

@@ -199,7 +199,8 @@ def portal_page(spec: ReportSpec, site: str) -> bytes:
 
 # ---------------------------------------------------------------- article fragment
 def fragment(spec: ReportSpec) -> bytes:
-    """The article's HTML alone: plain <p> headings, one with <br /> before it, a 发布日期 line."""
+    """The article's HTML alone: plain <p> headings, one with <br /> before it, some chapters
+    typed as one <p> of <br />-separated lines, a 发布日期 line."""
     rng = _rng(spec, "fragment")
     title = spec.title.replace(" ", "")
     parts = [f"<p style='text-align: center;font-weight: bold;'>{escape(title)}</p>\t"
@@ -207,8 +208,12 @@ def fragment(spec: ReportSpec) -> bytes:
     parts += [f"<p>{escape(t)}</p>" for t in spec.lead]
     broken = rng.randrange(1, max(2, len(spec.sections)))
     for i, sec in enumerate(spec.sections):
-        parts.append(f"<p>{'<br />' if i == broken else ''}{escape(sec.heading)}</p>")
-        for block in sec.blocks:
+        lines = [escape(sec.heading)]
+        if rng.random() < 0.25:  # the chapter typed as one <p> of <br />-separated lines
+            while sec.blocks[len(lines) - 1:] and isinstance(sec.blocks[len(lines) - 1], Para):
+                lines.append(escape(sec.blocks[len(lines) - 1].text))
+        parts.append(f"<p>{'<br />' if i == broken else ''}{'<br />'.join(lines)}</p>")
+        for block in sec.blocks[len(lines) - 1:]:
             parts.append(table_markup(block.table, word=False) if isinstance(block, TableBlock)
                          else f"<p>{escape(block.text)}</p>")
     parts += [f"<p style='text-align: right'>{escape(line)}</p>" for line in (spec.signature, spec.date_text) if line]

@@ -233,7 +233,7 @@ def walk(el):
             yield Block("table", table=read_table(el))
             return
     if el.tag in _HEADINGS or el.tag == "p" and el.find(".//table") is None or not _has_block_descendant(el):
-        yield _paragraph(el)
+        yield from _paragraphs(el)
         return
     run: list[str] = [el.text or ""]
     for child in el:
@@ -256,12 +256,18 @@ def _flush(run: list[str]):
         yield Block("paragraph", text)
 
 
-def _paragraph(el) -> Block:
+def _paragraphs(el):
+    """A leaf element's text: a heading (h1-h6) is one block; a paragraph is one block per
+    <br>-separated line, so an article typed as one <p> of lines still shows each chapter
+    heading at the start of a block."""
     for br in el.iter("br"):
         br.tail = "\n" + (br.tail or "")
-    text = "\n".join(ln.strip() for ln in _text_keep_newlines(el).split("\n") if ln.strip())
-    kind = "heading" if el.tag in _HEADINGS else "paragraph"
-    return Block(kind, text, level=int(el.tag[1]) if kind == "heading" else None)
+    lines = [ln.strip() for ln in _text_keep_newlines(el).split("\n") if ln.strip()]
+    if el.tag in _HEADINGS:
+        yield Block("heading", "\n".join(lines), level=int(el.tag[1]))
+        return
+    for line in lines:
+        yield Block("paragraph", line)
 
 
 def _text_keep_newlines(el) -> str:
