@@ -227,3 +227,13 @@ def test_text_table_outcome_counts_are_not_totals():
 def test_text_table_units_and_the_year_last_named(text, ok):
     found = text_check(text)
     assert (found.ok if found else "none") == ok
+
+
+@pytest.mark.parametrize("agency, ok", [
+    ("某区人民政府办公室", False),   # the office's own report: its own total
+    ("某区人民政府", None),          # the government's report: the office alone is another scope
+])
+def test_text_table_a_scope_that_names_the_report_agency_is_its_own(agency, ok):
+    found = checks.text_table(TABLES, [Section(id="overview", text="区政府办公室共收到8份政府信息公开申请。")],
+                              2023, agency)
+    assert found.ok is ok

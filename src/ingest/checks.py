@@ -83,7 +83,7 @@ RULES: dict[str, tuple[str, Callable[[Table], list[str]]]] = {
 
 
 def run(tables: Tables, sections: list[Section] | None = None,
-        year: int | None = None) -> list[Check]:
+        year: int | None = None, agency: str | None = None) -> list[Check]:
     """One Check per rule whose table is present; `text_table` where the prose states a total."""
     out = []
     for rule, (table_name, fn) in RULES.items():
@@ -93,7 +93,7 @@ def run(tables: Tables, sections: list[Section] | None = None,
         failures = fn(table)
         out.append(Check(rule=rule, ok=not failures, detail="; ".join(failures) or None))
     if sections:
-        found = text_table(tables, sections, year)
+        found = text_table(tables, sections, year, agency)
         if found is not None:
             out.append(found)
     return out
@@ -140,8 +140,14 @@ def _sentences(sections: list[Section]) -> Iterable[str]:
                 yield sentence.strip()
 
 
+def _own(scope: str, agency: str) -> bool:
+    """A scope word that names the report's own agency: 区政府办公室 in the office's own report."""
+    office = re.sub(r"^[省市区县]", "", scope).replace("政府办", "政府办公")
+    return bool(agency) and (scope in agency or office in agency.replace("人民政府", "政府"))
+
+
 def _claim(tables: Tables, rules: dict, claim: dict, sentence: str, match: re.Match,
-           year: int | None) -> dict | None:
+           year: int | None, agency: str = "") -> dict | None:
     """One prose claim as evidence ({claim, sentence, stated, cells, ok, scope}), or None
     when the sentence is about something else, another year, or the table lacks the cell."""
     prefix = sentence[:match.end()]
@@ -158,7 +164,8 @@ def _claim(tables: Tables, rules: dict, claim: dict, sentence: str, match: re.Ma
     if not cells:
         return None
     stated = float(match.group("n").replace(",", ""))
-    other_scope = rules["other_scope"].search(prefix)
+    other_scope = next((m for m in rules["other_scope"].finditer(prefix)
+                        if not _own(m.group(), agency)), None)
     part = rules["part"].search(clause) and not claim.get("part_ok")
     definite = rules["qualifier"].search(sentence) and not other_scope and not part
     agrees = any(abs(v - stated) <= TOLERANCE for _, v in cells)
@@ -177,14 +184,15 @@ def _verb_is(verbs: re.Pattern, context: re.Pattern, clause: str, prefix: str,
     return bool(found) and context.fullmatch(found[-1]) is not None
 
 
-def claims(tables: Tables, sections: list[Section], year: int | None = None) -> list[dict]:
+def claims(tables: Tables, sections: list[Section], year: int | None = None,
+           agency: str | None = None) -> list[dict]:
     """Every total the prose states that a table cell can be compared with."""
     rules = _claim_rules()
     out = []
     for sentence in _sentences(sections):
         for claim in rules["claims"]:
             for pattern in claim["patterns"]:
-                found = [_claim(tables, rules, claim, sentence, m, year)
+                found = [_claim(tables, rules, claim, sentence, m, year, agency or "")
                          for m in pattern.finditer(sentence)]
                 found = [f for f in found if f]
                 if found:
@@ -193,10 +201,11 @@ def claims(tables: Tables, sections: list[Section], year: int | None = None) -> 
     return out
 
 
-def text_table(tables: Tables, sections: list[Section], year: int | None = None) -> Check | None:
+def text_table(tables: Tables, sections: list[Section], year: int | None = None,
+               agency: str | None = None) -> Check | None:
     """The `text_table` check: false when a definite claim of the report's own scope disagrees
     with its cell, null when only claims of uncertain scope disagree, None without claims."""
-    found = claims(tables, sections, year)
+    found = claims(tables, sections, year, agency)
     if not found:
         return None
     states = [c["ok"] for c in found]

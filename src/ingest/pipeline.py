@@ -53,7 +53,8 @@ class Stages:
             warnings=self.warnings,
         )
         record.statements = _statements(record)
-        record.checks = checks.run(record.tables, record.sections, record.meta.year)
+        record.checks = checks.run(record.tables, record.sections, record.meta.year,
+                                   record.meta.agency)
         return record
 
 
