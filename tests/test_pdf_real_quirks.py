@@ -242,3 +242,21 @@ def test_a_title_line_repeated_by_the_signature_is_not_a_running_head():
     assert [ln.text for ln in pages[0].lines][:2] == ["运河区人民政府", "2024年政府信息公开工作年度报告"]
     # printed small at the top of two of four pages, it is a running head there
     assert [ln.text for ln in pages[1].lines] == ["正文"] and pages[3].lines[-1].text == "2025年1月20日"
+
+
+def test_a_row_cut_by_the_page_break_with_its_text_below_is_one_row():
+    from ingest.layout import Cell, Table
+    from ingest.readers.pdf_items import TableItem
+    from ingest.readers.pdf_tables import stitch
+
+    edges = [0.1, 0.3, 0.6, 0.8, 0.9]
+    # above the break: （四）无法提供 over two rows, the second only the cut-off top of a row
+    top = Table([Cell(0, 0, "（四）无法提供", rowspan=2), Cell(0, 1, "1.本机关不掌握相关政府信息"), Cell(0, 2, "3"),
+                 Cell(0, 3, "3"), Cell(1, 1, ""), Cell(1, 2, ""), Cell(1, 3, "")])
+    bottom = Table([Cell(0, 0, ""), Cell(0, 1, "2.没有现成信息需要另行制作"), Cell(0, 2, ""), Cell(0, 3, ""),
+                    Cell(1, 0, "（五）不予处理"), Cell(1, 1, "1.信访举报投诉类申请"), Cell(1, 2, "1"), Cell(1, 3, "1")])
+    joined = stitch(TableItem(top, 700, 780, edges), TableItem(bottom, 70, 120, edges)).table
+    rows = [[c.text if c else "" for c in row] for row in joined.grid()]
+    assert rows == [["（四）无法提供", "1.本机关不掌握相关政府信息", "3", "3"],
+                    ["（四）无法提供", "2.没有现成信息需要另行制作", "", ""],
+                    ["（五）不予处理", "1.信访举报投诉类申请", "1", "1"]]

@@ -142,10 +142,18 @@ def _is_cut_row(above: list[Cell], first: list[Cell]) -> bool:
         and not any(is_value(cell.text) for cell in first)
 
 
+def _blank_top_part(top: list[list[Cell]]) -> bool:
+    """The last row above the break holds nothing of its own (every cell in it is empty or
+    spans down from a row above): the top of a row the page break cut, its text below."""
+    last = top[-1]
+    own = [cell for c, cell in enumerate(last) if len(top) < 2 or cell is not top[-2][c]]
+    return bool(own) and not any(cell.text for cell in own)
+
+
 def _merge_junction(top: list[list[Cell]], bottom: list[list[Cell]]) -> None:
     """Across the junction, extend the cells above over the empty or cut cells below."""
     above, first = top[-1], bottom[0]
-    cut = _is_cut_row(above, first)
+    cut = _is_cut_row(above, first) or _blank_top_part(top)
     figures = {c for c in range(len(first)) if any(is_value(row[c].text) for row in bottom)}
     for c in range(len(first)):
         below, over = first[c], above[c]
