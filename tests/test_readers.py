@@ -206,3 +206,11 @@ def test_an_html_fragment_without_a_charset_decodes_as_gbk_or_utf8():
         data = page.encode(encoding)
         assert sniff(data, "page") == "text/html"
         assert [b.text for b in read_html(data, Settings()).blocks][1] == "一、概述"
+
+
+def test_a_page_declaring_gb2312_but_served_as_utf8_reads_right():
+    page = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body>"
+            "<p>某某县统计局2015年政府信息公开工作年度报告</p><p>一、概述</p><p>2015年，我局主动公开政府信息120条。</p>"
+            "</body></html>")
+    assert [b.text for b in read_html(page.encode("utf-8"), Settings()).blocks][1] == "一、概述"
+    assert [b.text for b in read_html(page.encode("gbk"), Settings()).blocks][1] == "一、概述"
