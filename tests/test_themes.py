@@ -220,3 +220,23 @@ def test_the_held_out_split_shares_no_statement_with_the_training_data():
     assert len(held) >= 200 and not {r["text"] for r in held} & training
     for tid in themes.theme_ids():
         assert sum(tid in r["themes"] for r in held) >= 10, tid
+
+
+def test_ingest_train_twice_writes_byte_identical_models(tmp_path):
+    import filecmp
+    import json
+
+    from ingest import train
+
+    rows = [("栏目更新不及时", "problem", ["timeliness_update"]), ("解读形式单一", "problem", ["policy_interpretation"]),
+            ("及时更新栏目", "improvement", ["timeliness_update"]), ("丰富解读形式", "improvement", ["policy_interpretation"]),
+            ("现将有关情况报告如下", "other", [])] * 3
+    data = tmp_path / "tiny.jsonl"
+    data.write_text("".join(json.dumps({"text": t, "label": lab, "themes": th}, ensure_ascii=False) + "\n"
+                            for t, lab, th in rows), encoding="utf-8")
+    train.train_models([data], tmp_path / "a")
+    train.train_models([data], tmp_path / "b")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", [str(f) for f in files], shallow=False)
+    assert not mismatch and not errors

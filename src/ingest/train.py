@@ -98,6 +98,8 @@ def fit(config_name: str | Path, rows: list[dict], cats: Callable[[dict], dict],
             "paths.train": str(path), "paths.dev": str(path), "system.seed": seed})
         nlp = init_nlp(config)
         nlp, _ = train_loop(nlp, None, stdout=io.StringIO(), stderr=io.StringIO())
+    for key in ("train", "dev"):  # the temporary corpus path would make every saved config differ
+        nlp.config["paths"][key] = None
     return nlp
 
 
