@@ -304,8 +304,8 @@ class _Story:
         header = header_rows(table) if self.q.repeat_header else 0
         # split_in_row lets a page break fall inside a merged cell, as Word's PDF export does
         return kind(data, colWidths=col_widths(table, self.q.split_headers), rowHeights=heights,
-                    style=TableStyle(commands), splitByRow=1, splitInRow=int(self.split_in_row),
-                    repeatRows=header)
+                    style=TableStyle(commands), splitByRow=1, splitInRow=int(self.split_in_row and not header),
+                    repeatRows=header)  # reportlab leaves a repeated header open when it splits in a row
 
     def block(self, block: TableBlock) -> list:
         if block.kind == "proactive" and self.q.proactive_pieces:
