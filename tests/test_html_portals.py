@@ -83,6 +83,18 @@ def test_a_portal_page_has_chrome_word_html_and_a_page_date_line():
     assert re.search(r"<SPAN lang=EN-US[^>]*>\d</SPAN><SPAN lang=EN-US[^>]*>\d</SPAN>", text)  # split digits
     sections = {s["id"]: s["text"] for s in pred["sections"]}
     assert not any(word in " ".join(sections.values()) for word in ("长者模式", "相关文章", "友情链接", "备案号"))
+
+
+def test_page_furniture_inside_the_article_is_not_report_text():
+    signed = 0
+    for spec in _sample():
+        data, gold, pred = _parsed(spec, "portal")
+        if "责任编辑：".encode(spec.style.html_encoding) in data:
+            signed += 1
+            text = " ".join(s["text"] for s in pred["sections"])
+            assert "责任编辑" not in text and "扫一扫" not in text and "上一篇" not in text, spec.name
+            assert not any(re.search("责任编辑|扫一扫|上一篇", st["text"]) for st in pred["statements"])
+    assert signed >= 5
     assert pred["meta"] == gold["meta"]
 
 

@@ -130,6 +130,9 @@ def word_article(spec: ReportSpec, rng: random.Random, title_how: str) -> str:
     parts += [f'<P class=MsoNormal align=right style="TEXT-ALIGN: right">{word_runs(line, rng)}</P>'
               for line in (spec.signature, spec.date_text) if line]
     parts += [table_markup(b.table, word=True) if isinstance(b, TableBlock) else word_para(b, rng) for b in spec.appendix]
+    if rng.random() < 0.5:  # the editor's sign-off and page furniture inside the article
+        parts.append(f'<P class=MsoNormal align=right>（责任编辑：{escape(spec.agency[:2])}信息科）</P>'
+                     '<P>扫一扫在手机上查看当前页面</P><P>上一篇：<A href="../prev.html">关于公布政务服务事项清单的通知</A></P>')
     return "".join(parts) + ("</DIV>" if breaks else "")
 
 

@@ -19,7 +19,9 @@ from .encoding import decode
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _CHROME = re.compile(r"nav|menu|crumb|footer|foot|header|head\b|top|share|print|font|toolbar|sidebar|"
                      r"copyright|links|info|position|location|tool|related|xgwz|bottom", re.I)
-_CHROME_TEXT = ("当前位置", "您的位置", "字号", "打印", "关闭窗口", "分享到", "主办单位", "备案号", "网站标识码")
+_CHROME_TEXT = ("当前位置", "您的位置", "字号", "打印", "关闭窗口", "分享到", "主办单位", "备案号", "网站标识码",
+                "扫一扫在手机", "附件下载", "相关链接", "相关文章", "相关阅读", "上一篇：", "下一篇：", "责任编辑：",
+                "浏览次数：")
 _DROP = ("script", "style", "noscript", "iframe", "form", "select", "button", "nav", "footer", "header", "head")
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "blockquote", "center",
           "pre", "ul", "ol", "dl", "dd", "dt", "td", "th", "tbody", "thead", "tfoot", "tr", "body", "main", "table"}
