@@ -48,6 +48,7 @@ def check_bytes(data: bytes) -> None:
 
 
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+_IMAGE = re.compile(rb"/Subtype\s*/Image")
 DEFLATE_MAX_RATIO = 1032  # deflate packs at most ~1032:1, so smaller streams cannot be bombs
 
 
@@ -59,8 +60,10 @@ def check_streams(data: bytes, limit: int) -> None:
         start, end = match.end(), data.find(b"endstream", match.end())
         if end < 0:
             return
-        if end - start < limit // DEFLATE_MAX_RATIO or b"FlateDecode" not in data[
-                max(0, match.start() - 400):match.start()]:
+        head = data[max(0, match.start() - 2000):match.start()]
+        head = head[head.rfind(b" obj") + 1:]  # this stream's own dictionary
+        if (end - start < limit // DEFLATE_MAX_RATIO or b"FlateDecode" not in head
+                or _IMAGE.search(head)):  # pictures: the pixel limit (check_images) holds them
             continue
         inflater, rest, total = zlib.decompressobj(), data[start:end], 0
         try:
