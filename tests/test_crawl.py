@@ -149,6 +149,17 @@ def test_documents_command_lists_every_url_with_status_and_reason(crawled):
     assert {json.loads(x)["status"] for x in failed.stdout.splitlines()} == {"failed"}
 
 
+@pytest.mark.parametrize("command", [["themes"], ["search", "公开"], ["agencies"]])
+def test_every_listing_command_prints_json_lines_under_jsonl(crawled, command):
+    from ingest.cli.main import app
+
+    as_json = CliRunner().invoke(app, [*command, "--db", crawled["db"], "--json"])
+    as_jsonl = CliRunner().invoke(app, [*command, "--db", crawled["db"], "--jsonl"])
+    assert as_json.exit_code == 0 and as_jsonl.exit_code == 0, as_jsonl.output
+    rows = json.loads(as_json.stdout)
+    assert rows and [json.loads(line) for line in as_jsonl.stdout.splitlines()] == rows
+
+
 def test_sources_status_lists_each_source_with_its_last_run(crawled):
     from ingest.cli.main import app
 

@@ -39,10 +39,17 @@ def opened(db: str | None):
         store.close()
 
 
-def emit(rows: list[dict], columns: list[str], title: str, as_json: bool, as_csv: bool) -> None:
-    """Rows as a Rich table, or as JSON (a list of objects) or CSV on stdout."""
+JSONL_HELP = "JSON Lines: one row a line."
+
+
+def emit(rows: list[dict], columns: list[str], title: str, as_json: bool, as_csv: bool,
+         as_jsonl: bool = False) -> None:
+    """Rows as a Rich table, or as JSON (a list of objects), JSON Lines or CSV on stdout."""
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if as_jsonl:
+        sys.stdout.writelines(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
         return
     if as_csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
@@ -96,6 +103,7 @@ def register(app: typer.Typer) -> None:
         kind: Optional[str] = typer.Option(None, "--kind", help="section | statement"),
         limit: int = typer.Option(20, "--limit", "-n", min=1),
         as_json: bool = typer.Option(False, "--json", help="Hits as a JSON list."),
+        as_jsonl: bool = typer.Option(False, "--jsonl", help=JSONL_HELP),
     ) -> None:
         """Ranked full-text search over sections and statements."""
         from ..errors import IngestError
@@ -109,9 +117,8 @@ def register(app: typer.Typer) -> None:
                 hits = run_search(store, query, filters, limit)
             except IngestError as exc:
                 _fail(exc)
-        if as_json:
-            sys.stdout.write(json.dumps([h.to_dict() for h in hits], ensure_ascii=False,
-                                        indent=2) + "\n")
+        if as_json or as_jsonl:
+            emit([h.to_dict() for h in hits], [], "", as_json, False, as_jsonl)
             return
         from rich.table import Table
 
@@ -134,6 +141,7 @@ def register(app: typer.Typer) -> None:
         by: str = typer.Option("trend", "--by", help="trend | year | level"),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json"),
+        as_jsonl: bool = typer.Option(False, "--jsonl", help=JSONL_HELP),
         as_csv: bool = typer.Option(False, "--csv"),
     ) -> None:
         """Problem statements per theme: trends (default), theme x year (share of each year's
@@ -150,7 +158,7 @@ def register(app: typer.Typer) -> None:
             elif by == "year":
                 rows, years = analysis.themes_pivot(store)
                 columns = ["theme", "name", *years, "reports"]
-                if not (as_json or as_csv):  # shares as percentages on the terminal
+                if not (as_json or as_csv or as_jsonl):  # shares as percentages on the terminal
                     rows = [{**r, **{y: f"{100 * r[y]:.0f}%" if r[y] else "" for y in years}}
                             for r in rows]
             elif by == "level":
@@ -159,7 +167,7 @@ def register(app: typer.Typer) -> None:
             else:
                 err.print("error: --by must be trend, year or level")
                 raise typer.Exit(2)
-        emit(rows, columns, f"problem themes by {by}", as_json, as_csv)
+        emit(rows, columns, f"problem themes by {by}", as_json, as_csv, as_jsonl=as_jsonl)
 
     @themes_app.command("discover")
     def discover(
@@ -169,6 +177,7 @@ def register(app: typer.Typer) -> None:
         examples: int = typer.Option(3, "--examples", min=0),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json"),
+        as_jsonl: bool = typer.Option(False, "--jsonl", help=JSONL_HELP),
     ) -> None:
         """Cluster stored problem statements into candidate themes; `new` ones (listed first) are
         recurring problems whose words no theme knows (what the taxonomy misses)."""
@@ -190,7 +199,7 @@ def register(app: typer.Typer) -> None:
             row["known_themes"] = ", ".join(f"{t}:{n}" for t, n in row["known_themes"].items())
             row["unknown_terms"] = " ".join(row["unknown_terms"])
         emit(rows, ["new", "size", "unknown_terms", "keywords", "known_themes", "examples"],
-             "candidate themes", as_json, False)
+             "candidate themes", as_json, False, as_jsonl=as_jsonl)
 
     checks_app = typer.Typer(help="Checks that fail, and reviewers' verdicts on them.",
                              invoke_without_command=True, no_args_is_help=False)
@@ -203,6 +212,7 @@ def register(app: typer.Typer) -> None:
         open_only: bool = typer.Option(False, "--open", help="Only failed checks without a verdict."),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json"),
+        as_jsonl: bool = typer.Option(False, "--jsonl", help=JSONL_HELP),
         as_csv: bool = typer.Option(False, "--csv"),
     ) -> None:
         """Reports whose own arithmetic, prose totals or cross-year figures fail, with the detail."""
@@ -215,7 +225,8 @@ def register(app: typer.Typer) -> None:
         if open_only:
             rows = [r for r in rows if r["verdict"] is None]
         columns = ["id", "agency_key", "year", "rule", "ok", "detail", "verdict", "note"]
-        emit(rows, [c for c in columns if failed is False or c != "ok"], "checks", as_json, as_csv)
+        emit(rows, [c for c in columns if failed is False or c != "ok"], "checks", as_json, as_csv,
+             as_jsonl=as_jsonl)
 
     @checks_app.command("verdict")
     def verdict(
@@ -240,6 +251,7 @@ def register(app: typer.Typer) -> None:
     def agencies(
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json"),
+        as_jsonl: bool = typer.Option(False, "--jsonl", help=JSONL_HELP),
         as_csv: bool = typer.Option(False, "--csv"),
     ) -> None:
         """Agency keys of the stored reports: level, names seen and years."""
@@ -247,13 +259,15 @@ def register(app: typer.Typer) -> None:
 
         with opened(db) as store:
             rows = analysis.agencies(store)
-        emit(rows, ["agency_key", "level", "reports", "years", "names"], "agencies", as_json, as_csv)
+        emit(rows, ["agency_key", "level", "reports", "years", "names"], "agencies", as_json,
+             as_csv, as_jsonl=as_jsonl)
 
     @app.command()
     def history(
         agency: str = typer.Argument(..., help="Agency key, name, or part of either."),
         db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
         as_json: bool = typer.Option(False, "--json"),
+        as_jsonl: bool = typer.Option(False, "--jsonl", help=JSONL_HELP),
         as_csv: bool = typer.Option(False, "--csv"),
     ) -> None:
         """An agency's series: per year request volumes, failed checks, problem themes
@@ -264,7 +278,7 @@ def register(app: typer.Typer) -> None:
             rows = series.history(store, agency)
         emit(rows, ["agency_key", "year", "agency", "new_received", "carried_over",
                     "results_total", "carried_forward", "checks_failed", "problem_themes",
-                    "after_fix"], f"history of {agency}", as_json, as_csv)
+                    "after_fix"], f"history of {agency}", as_json, as_csv, as_jsonl=as_jsonl)
 
     @app.command()
     def serve(
