@@ -34,6 +34,7 @@ def test_a_report_shows_blocks_headings_tables_and_label_mappings(tmp_path):
     assert 0.78 < mapped["denied.prohibited_by_law"]["score"] < 1
     assert any("by its wording" in w for w in view["warnings"])
     assert view["meta"]["agency"] == "青禾县市场监督管理局" and view["statements"]
+    assert view["closing"] == ["青禾县市场监督管理局", "2024年1月15日"]  # the 落款, in no section
 
 
 def test_a_refused_document_says_why_and_exits_3(tmp_path):

@@ -50,6 +50,11 @@ def test_a_letter_about_the_work_plan_is_refused():
     assert "工作要点" in _reason(as_text(LETTER).encode(), "letter.txt")
 
 
+def test_a_picture_summary_page_is_refused():
+    lines = ["一图读懂《青禾县2023年政府信息公开工作年度报告》", "一、总体情况", "图片。"]
+    assert "一图读懂" in _reason(as_text(lines).encode(), "yitu.txt")
+
+
 def test_a_blank_template_is_refused_even_with_every_heading_and_table():
     assert "blank report template" in _reason(as_docx(BLANK_TEMPLATE), "template.docx")
 

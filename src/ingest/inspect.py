@@ -27,6 +27,7 @@ class Inspection:
     reader: dict = field(default_factory=dict)
     blocks: list[dict] = field(default_factory=list)
     headings: list[dict] = field(default_factory=list)
+    closing: list[str] = field(default_factory=list)  # the 落款 and what follows it (no section)
     tables: list[dict] = field(default_factory=list)
     mappings: list[dict] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
@@ -73,6 +74,7 @@ def inspect_bytes(data: bytes, uri: str, settings: Settings | None = None,
         first = next((index[id(b)] for b in part.blocks if id(b) in index), None)
         found.headings.append({"section": part.id, "heading": part.heading, "first_block": first,
                                "blocks": len(part.blocks)})
+    found.closing = doc.closing_lines()
     for section_id, table in doc.tables():
         found.tables.append({"section": section_id, "taken_as": tables_stage.identify(table, section_id),
                              "block": index.get(id(next((b for b in layout.blocks if b.table is table),

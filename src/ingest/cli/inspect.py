@@ -39,6 +39,8 @@ def _sections(view: dict) -> None:
     for h in view["headings"]:
         table.add_row(h["section"], h["heading"] or "", str(h["first_block"]), str(h["blocks"]))
     out.print(table if view["headings"] else "[bold]sections[/]: no chapter heading found")
+    if view["closing"]:
+        out.print("[bold]落款[/] (set apart, in no section): " + " | ".join(view["closing"][:6]))
 
 
 def _tables(view: dict) -> None:
