@@ -199,3 +199,16 @@ def test_phrase_bank_themes_exist_in_the_taxonomy():
     known = {t["id"] for t in load_yaml("themes.yaml")["themes"]}
     used = {t for kind in ("problems", "improvements") for _, themes in bank()[kind] for t in themes}
     assert used <= known and len(used) == len(known)
+
+
+def test_a_legacy_report_with_more_than_ten_chapters_numbers_them_on():
+    import re
+
+    from ingest.corpus import compose
+    from ingest.corpus.generate import specs
+
+    assert [compose.chapter(n) for n in (0, 9, 10, 11)] == ["一", "十", "十一", "十二"]
+    long = next(s for s in specs(600, seed=2026, prefix="bench")
+                if any(re.match("十[一二三四五六七八九]、", x.heading) for x in s.sections))
+    numbers = [x.heading.split("、")[0] for x in long.sections]
+    assert numbers == [compose.chapter(i) for i in range(len(numbers))]

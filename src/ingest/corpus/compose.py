@@ -48,12 +48,20 @@ def template_for(rng: random.Random, year: int) -> str:
     return "2019" if year <= 2023 and rng.random() < 0.15 else "2021"
 
 
+def cn_small(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 31 -> 三十一 (days, months, chapter numerals)."""
+    tens, ones = divmod(n, 10)
+    return (("" if tens == 1 else ORDINALS[tens - 1]) + "十" if tens else "") + (ORDINALS[ones - 1] if ones else "")
+
+
+def chapter(number: int) -> str:
+    """The numeral of chapter `number` (0-based): 一 … 十, 十一 …"""
+    return cn_small(number + 1)
+
+
 def cn_date(y: int, m: int, d: int) -> str:
     """二〇二五年一月二十日."""
-    def small(n: int) -> str:
-        tens, ones = divmod(n, 10)
-        return (("" if tens == 1 else ORDINALS[tens - 1]) + "十" if tens else "") + (ORDINALS[ones - 1] if ones else "")
-    return "".join(CN_NUM[int(ch)] for ch in str(y)) + f"年{small(m)}月{small(d)}日"
+    return "".join(CN_NUM[int(ch)] for ch in str(y)) + f"年{cn_small(m)}月{cn_small(d)}日"
 
 
 def dating(rng: random.Random, year: int) -> tuple[str | None, str | None]:
@@ -199,8 +207,8 @@ def problems_sections(rng: random.Random, ctx: dict, template: str, number: int)
         first.block("problems", rng.choice(("lead_inline", "paras", "plain")))
         second.block("improvements", rng.choice(("lead_inline", "paras", "plain")))
         first.statements += second.statements
-        return [SectionSpec("problems", f"{ORDINALS[number]}、{rng.choice(h['problems_only'])}", first.paras),
-                SectionSpec("problems", f"{ORDINALS[number + 1]}、{rng.choice(h['fixes_only'])}", second.paras)], first.statements
+        return [SectionSpec("problems", f"{chapter(number)}、{rng.choice(h['problems_only'])}", first.paras),
+                SectionSpec("problems", f"{chapter(number + 1)}、{rng.choice(h['fixes_only'])}", second.paras)], first.statements
     styled = problems_styles.written(rng, ctx, h["problems"], number)  # real reports' layouts
     if styled:
         return styled
@@ -214,7 +222,7 @@ def problems_sections(rng: random.Random, ctx: dict, template: str, number: int)
         w.statements.append(other(text))
     if not w.paired:
         w.block("improvements", style)
-    return [SectionSpec("problems", f"{ORDINALS[number]}、{rng.choice(h['problems'])}", w.paras)], w.statements
+    return [SectionSpec("problems", f"{chapter(number)}、{rng.choice(h['problems'])}", w.paras)], w.statements
 
 
 # ---------------------------------------------------------------- other sections
@@ -235,7 +243,7 @@ def overview_2021(rng: random.Random, ctx: dict) -> list[Para]:
 
 
 def numbered(heading_list: list[str], rng: random.Random, number: int) -> str:
-    return f"{ORDINALS[number]}、{rng.choice(heading_list)}"
+    return f"{chapter(number)}、{rng.choice(heading_list)}"
 
 
 def template_sections(rng: random.Random, ctx: dict, template: str, grids: dict) -> tuple[list[SectionSpec], list[dict]]:

@@ -58,8 +58,7 @@ class Chapters:
 
     def heading(self, kind: str) -> str:
         n = len(self.sections)
-        numeral = compose.ORDINALS[n] if n < 10 else "十" + compose.ORDINALS[n - 10]
-        return f"{numeral}、{self.text(self.rng.choice(config()['headings'][kind]))}"
+        return f"{compose.chapter(n)}、{self.text(self.rng.choice(config()['headings'][kind]))}"
 
     def add(self, sid: str, kind: str, blocks: list) -> None:
         self.sections.append(SectionSpec(sid, self.heading(kind), blocks))

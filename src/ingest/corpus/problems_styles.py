@@ -51,7 +51,7 @@ def written(rng: random.Random, ctx: dict, headings: list[str], number: int) -> 
     if sub.random() >= float(config()["share"]):
         return None
     paras, statements = write(sub, ctx, sub.choice(config()["styles"]))
-    return [SectionSpec("problems", f"{compose.ORDINALS[number]}、{sub.choice(headings)}", paras)], statements
+    return [SectionSpec("problems", f"{compose.chapter(number)}、{sub.choice(headings)}", paras)], statements
 
 
 def write(rng: random.Random, ctx: dict, style: str) -> tuple[list[Para], list[dict]]:
