@@ -188,3 +188,15 @@ def test_pg_window_by_scan_and_by_index_agree(filled, monkeypatch):
             monkeypatch.setattr(query, "PG_PROBE", probe)
             assert sorted(query._pg_window(session, "'培训'", 3), reverse=True) == every[:3]
             assert sorted(query._pg_window(session, "'培训'", 100), reverse=True) == every
+
+
+def test_the_index_keeps_exactly_the_tokens_a_query_can_ask_for():
+    from ingest.search.segment import index_segment, query_terms
+
+    text = "本机关2023年通过政务新媒体发布信息1,024条，IPv6改造完成。"
+    tokens = index_segment(text).split()
+    assert "2023" in tokens and "ipv6" in tokens and "新媒" in tokens and "媒体" in tokens
+    assert not [t for t in tokens if len(t) > 2 and all("\u4e00" <= ch <= "\u9fff" for ch in t)]
+    for query in ("政务新媒体发布信息", "2023", "IPv6", "新媒体"):
+        asked = {tok for phrase in query_terms(query).required for tok in phrase.tokens}
+        assert asked <= set(tokens), query

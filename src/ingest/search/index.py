@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from ..store.models import SearchDoc, SectionRow, StatementRow
-from .segment import segment
+from .segment import index_segment
 
 
 def _is_sqlite(session: Session) -> bool:
@@ -32,7 +32,7 @@ def unindex_document(session: Session, document_id: int) -> None:
 def index_document(session: Session, document_id: int) -> int:
     """Index a document's stored sections and statements; return how many units."""
     units = _section_units(session, document_id) + _statement_units(session, document_id)
-    units = [dict(u, document_id=document_id, seg=segment(u["text"])) for u in units if u["text"]]
+    units = [dict(u, document_id=document_id, seg=index_segment(u["text"])) for u in units if u["text"]]
     if not units:
         return 0
     returning = insert(SearchDoc).returning(SearchDoc.id, sort_by_parameter_order=True)

@@ -55,12 +55,21 @@ def _clean(word: str) -> str:
 
 
 def segment(text: str) -> str:
-    """The indexed form of `text`: CJK bigrams (in order), then jieba words, space-separated.
-
-    Bigrams come first so that their positions stay exact in PostgreSQL, which caps
-    tsvector positions at 16383."""
+    """`text` for outside search engines (exports): CJK bigrams (in order), then jieba words,
+    space-separated. Bigrams come first so that their positions stay exact in PostgreSQL,
+    which caps tsvector positions at 16383."""
     grams = [g for run in CJK_RUN.findall(text) for g in cjk_grams(run)]
     return " ".join(grams + words(text))
+
+
+def index_segment(text: str) -> str:
+    """What the store's own index keeps of `text`: exactly the tokens `query_terms` can ask
+    for — CJK bigrams and last characters (in order), then the words of the pieces between
+    CJK runs (numbers, Latin). A CJK query is always matched as bigram phrases, so jieba's
+    CJK words are left out, and with them most of the cost of storing a report."""
+    grams = [g for run in CJK_RUN.findall(text) for g in cjk_grams(run)]
+    rest = [w for piece in CJK_RUN.split(text) if piece.strip() for w in words(piece)]
+    return " ".join(grams + rest)
 
 
 @dataclass(frozen=True)
