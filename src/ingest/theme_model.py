@@ -19,13 +19,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 MODEL_FILE, WEIGHTS_FILE = "model.json", "weights.npy"
 DEFAULTS = {"ngram_min": 1, "ngram_max": 3, "words": False, "min_df": 2, "C": 16.0, "class_weight": None,
             "folds": 5, "min_threshold": 0.2, "max_threshold": 0.7, "calibrate_skip": ["statements_generated"],
-            "source_weights": {}}
+            "source_weights": {}, "cue_floor_grid": [], "cue_floor_skip": []}
 _CHUNKS = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
@@ -58,6 +59,7 @@ class ThemeModel:
     bias: np.ndarray
     thresholds: dict[str, float]
     params: dict = field(default_factory=dict)
+    cue_floors: dict[str, float] = field(default_factory=dict)
 
     def _rows(self, texts: list[str]):
         lo, hi = self.params.get("ngram_min", 1), self.params.get("ngram_max", 3)
@@ -85,7 +87,7 @@ class ThemeModel:
         path.mkdir(parents=True, exist_ok=True)
         features_in_order = sorted(self.vocab, key=self.vocab.get)
         meta = {"kind": "char-ngram logistic regression", "ids": self.ids, "params": self.params,
-                "thresholds": self.thresholds, "bias": [round(float(b), 6) for b in self.bias],
+                "thresholds": self.thresholds, "cue_floors": self.cue_floors, "bias": [round(float(b), 6) for b in self.bias],
                 "idf": [round(float(v), 6) for v in self.idf], "features": features_in_order}
         (path / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False, sort_keys=True), encoding="utf-8")
         np.save(path / WEIGHTS_FILE, np.round(self.weights, 5).astype(np.float32), allow_pickle=False)
@@ -97,7 +99,7 @@ class ThemeModel:
         return cls(ids=meta["ids"], vocab={f: j for j, f in enumerate(meta["features"])},
                    idf=np.asarray(meta["idf"], dtype=np.float64), weights=weights.astype(np.float64),
                    bias=np.asarray(meta["bias"], dtype=np.float64), thresholds=meta["thresholds"],
-                   params=meta["params"])
+                   params=meta["params"], cue_floors=meta.get("cue_floors") or {})
 
     def document_frequency(self, feature: str) -> int:
         """In how many training statements a feature occurred (0: not in the vocabulary)."""
@@ -164,10 +166,28 @@ def best_threshold(probs: np.ndarray, gold: np.ndarray, lo: float, hi: float) ->
     return best
 
 
-def fit(rows: list[dict], ids: list[str], params: dict | None = None, seed: int = 42) -> ThemeModel:
+def best_cue_floor(probs: np.ndarray, cues: np.ndarray, gold: np.ndarray, cut: float, grid: list[float]) -> float:
+    """The floor in `grid` (lowest first on ties) with the best F1 of the union `probs >= cut`
+    or (`cues` and `probs >= floor`) against `gold`: how sure the model must be before a cue
+    word counts for its theme."""
+    best, best_f1 = 0.0, -1.0
+    for floor in sorted(grid):
+        pred = (probs >= cut) | (cues & (probs >= floor))
+        tp = float((pred & gold).sum())
+        f1 = 2 * tp / (pred.sum() + gold.sum()) if pred.sum() + gold.sum() else 0.0
+        if f1 > best_f1 + 1e-12:
+            best, best_f1 = float(floor), f1
+    return best
+
+
+def fit(rows: list[dict], ids: list[str], params: dict | None = None, seed: int = 42,
+        cue_fn: Callable[[str], list[str]] | None = None) -> ThemeModel:
     """Given labelled rows ({"text", "themes", "source"}), return the fitted model with
     thresholds calibrated on `folds` out-of-fold predictions (of the rows whose source is not
-    in `calibrate_skip`: statements composed from phrases are easier than written ones)."""
+    in `calibrate_skip`: statements composed from phrases are easier than written ones), and
+    with `cue_fn` (text -> cue-found theme ids) and a `cue_floor_grid`, each theme's cue floor
+    chosen on the same out-of-fold predictions (of the rows whose source is not in
+    `cue_floor_skip`)."""
     p = {**DEFAULTS, **(params or {})}
     texts = [r["text"] for r in rows]
     labels = np.array([[t in r["themes"] for t in ids] for r in rows], dtype=bool)
@@ -185,8 +205,15 @@ def fit(rows: list[dict], ids: list[str], params: dict | None = None, seed: int 
     keep = keep if keep.any() else np.ones(len(rows), dtype=bool)
     thresholds = {t: best_threshold(oof[keep, j], labels[keep, j], p["min_threshold"], p["max_threshold"])
                   for j, t in enumerate(ids)}
+    floors = {}
+    if cue_fn is not None and p["cue_floor_grid"]:
+        used = np.array([r.get("source") not in set(p["cue_floor_skip"]) for r in rows])
+        found = [set(cue_fn(texts[i])) for i in np.flatnonzero(used)]
+        cues = np.array([[t in f for t in ids] for f in found], dtype=bool)
+        floors = {t: best_cue_floor(oof[used, j], cues[:, j], labels[used, j], thresholds[t], p["cue_floor_grid"])
+                  for j, t in enumerate(ids)}
     vocab, idf, w, b = _fit_weights(texts, labels, p, seed, weight)
-    return ThemeModel(ids, vocab, idf, w, b, thresholds, {**p, "rows": len(texts)})
+    return ThemeModel(ids, vocab, idf, w, b, thresholds, {**p, "rows": len(texts)}, floors)
 
 
 def themes_of(scores: dict[str, float], thresholds: dict[str, float], max_themes: int = 3) -> list[str]:

@@ -97,10 +97,27 @@ def scores_above_floor(probs: dict[str, float], floor: float | None = None) -> d
     return {tid: round(probs[tid], 3) for tid in theme_ids() if probs.get(tid, 0.0) >= cut}
 
 
+def cue_floor_map(model_floors: dict[str, float] | None = None) -> dict[str, float]:
+    """Each theme's cue floor: `themes.cue_floor` where it is a number, else (`auto`) the
+    floors `ingest train` chose on out-of-fold predictions (`model_floors`, default the
+    shipped model's), `themes.cue_floor_default` for a theme without one."""
+    fixed = settings().get("cue_floor", 0.0)
+    if fixed != "auto":
+        return dict.fromkeys(theme_ids(), float(fixed or 0.0))
+    if model_floors is None:
+        from .statements.nlp import themes_pipeline
+
+        model = themes_pipeline()
+        model_floors = model.cue_floors if model else {}
+    default = float(settings().get("cue_floor_default", 0.0))
+    return {tid: float(model_floors.get(tid, default)) for tid in theme_ids()}
+
+
 def assign(texts: list[str], probs: list[dict[str, float]] | None = None,
            method: str | None = None, threshold: float | dict[str, float] | None = None,
-           max_themes: int | None = None) -> list[list[str]]:
-    """Given statement texts (and model probabilities), return each one's theme ids."""
+           max_themes: int | None = None, cue_floors: dict[str, float] | None = None) -> list[list[str]]:
+    """Given statement texts (and model probabilities), return each one's theme ids
+    (`cue_floors`: a fitted model's own floors, for `cue_floor: auto`)."""
     method = method or settings().get("method", "both")
     if method not in METHODS:
         raise ValueError(f"unknown theme method {method!r}; use one of {METHODS}")
@@ -108,12 +125,12 @@ def assign(texts: list[str], probs: list[dict[str, float]] | None = None,
     probs = probs if probs is not None else [{} for _ in texts]
     if method != "cues" and threshold is None:
         threshold = thresholds()
-    floor = float(settings().get("cue_floor", 0.0)) if method == "both" else 0.0
+    floors = cue_floor_map(cue_floors) if method == "both" else {}
     out = []
     for text, p in zip(texts, probs):
         cues = set(cue_themes(text)) if method in ("cues", "both") else set()
-        if p and floor:
-            cues = {t for t in cues if p.get(t, 0.0) >= floor}
+        if p and floors:
+            cues = {t for t in cues if p.get(t, 0.0) >= floors.get(t, 0.0)}
         found = cues | (set(model_themes(p, threshold)) if method in ("model", "both") else set())
         out.append(capped(found, {t: p.get(t, 0.0) + (t in cues) for t in found}, limit))
     return out

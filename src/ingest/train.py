@@ -111,7 +111,7 @@ def fit_themes(rows: list[dict], seed: int = SEED, params: dict | None = None) -
     """The theme model fitted on the problem and improvement rows (params: `themes.model`)."""
     typed = [r for r in rows if r["label"] in EVAL_TYPES]
     params = {**(theme_rules.settings().get("model") or {}), **(params or {})}
-    return theme_model.fit(typed, theme_rules.theme_ids(), params, seed)
+    return theme_model.fit(typed, theme_rules.theme_ids(), params, seed, cue_fn=theme_rules.cue_themes)
 
 
 def train_models(data: list[Path] | None = None, out: Path | None = None, seed: int = SEED,
@@ -213,7 +213,8 @@ def evaluate(rows: list[dict], type_nlp: Language | None = None,
     cuts = model.thresholds if model else None
     for method, tally in theme_tallies.items():
         for row, pred in zip(tagged, theme_rules.assign([r["text"] for r in tagged], probs,
-                                                        method=method, threshold=cuts)):
+                                                        method=method, threshold=cuts,
+                                                        cue_floors=model.cue_floors if model else None)):
             tally.add_sets(set(row["themes"]), set(pred))
     return {"types": types, "themes": theme_tallies, "examples": len(rows)}
 
