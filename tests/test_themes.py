@@ -63,6 +63,38 @@ def test_with_both_a_cue_the_model_sees_nothing_of_does_not_count():
     assert "timeliness_update" in themes.assign([text], some, method="both", threshold=0.5)[0]
 
 
+def test_each_theme_s_cue_counts_above_its_own_floor():
+    text = "网站栏目更新滞后"
+    probs = [{"timeliness_update": 0.08}]
+    low = {"timeliness_update": 0.05}
+    high = {"timeliness_update": 0.15}
+    assert "timeliness_update" in themes.assign([text], probs, method="both", threshold=0.5, cue_floors=low)[0]
+    assert "timeliness_update" not in themes.assign([text], probs, method="both", threshold=0.5, cue_floors=high)[0]
+
+
+def test_the_cue_floor_is_the_one_with_the_best_out_of_fold_f1():
+    import numpy as np
+
+    from ingest.theme_model import best_cue_floor
+
+    # the cue fires on all four; the two the model gives 0.1 or less are not the theme
+    probs = np.array([0.05, 0.1, 0.2, 0.25])
+    cues = np.ones(4, dtype=bool)
+    gold = np.array([False, False, True, True])
+    assert best_cue_floor(probs, cues, gold, cut=0.5, grid=[0.02, 0.05, 0.15, 0.3]) == 0.15
+    # ties keep the lowest floor
+    assert best_cue_floor(probs, cues, np.ones(4, dtype=bool), cut=0.5, grid=[0.1, 0.02]) == 0.02
+
+
+def test_the_shipped_model_chose_a_cue_floor_per_theme():
+    from ingest.statements import nlp
+
+    floors = nlp.themes_pipeline().cue_floors
+    assert set(floors) == set(themes.theme_ids())
+    grid = themes.settings()["model"]["cue_floor_grid"]
+    assert all(f in grid for f in floors.values())
+
+
 def test_unknown_method_is_an_error():
     with pytest.raises(ValueError):
         themes.assign(["x"], method="magic")
