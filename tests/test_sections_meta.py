@@ -190,3 +190,18 @@ def test_every_chapter_heading_the_generator_prints_is_read_whole():
         printed = "三、" + phrase.replace("{year}", "2015")
         heading = sections.match_heading(printed)
         assert heading is not None and heading.printed == printed, printed
+
+
+def test_chapter_spellings_seen_on_portals():
+    cases = {"一、工作总体推进情况": "overview", "七、其它相关工作情况": "other_matters",
+             "四、依申请公开政府信息收费及减免情况": "other_matters", "六、其它需要报告的事项": "other_matters",
+             "三、依申请公开政府信息和不予公开政府信息情况": "requests"}
+    for heading, sid in cases.items():
+        assert sections.match_heading(heading).section_id == sid, heading
+
+
+def test_a_zero_typed_among_chinese_numerals_is_still_a_date():
+    from ingest.dates import parse_date
+
+    assert parse_date("二0一七年一月十日") == "2017-01-10"
+    assert parse_date("二〇一七年十月二十日") == "2017-10-20"

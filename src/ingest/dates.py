@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "◯": 0, "Ｏ": 0, "O": 0, "０": 0, "一": 1, "二": 2, "三": 3,
+_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "◯": 0, "Ｏ": 0, "O": 0, "０": 0, "0": 0, "一": 1, "二": 2, "三": 3,
              "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN = "〇零○◯ＯO０一二三四五六七八九十"
+_CN = "〇零○◯ＯO０0一二三四五六七八九十"  # 0: a zero typed among Chinese numerals (二0一七)
 DATE = re.compile(
     rf"(?P<y>\d{{4}}|[{_CN}]{{4}})\s*年\s*(?P<m>\d{{1,2}}|[{_CN}]{{1,3}})\s*月\s*"
     rf"(?P<d>\d{{1,2}}|[{_CN}]{{1,3}})\s*日")
