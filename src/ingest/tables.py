@@ -71,16 +71,22 @@ class Match:
 def similar_key(label: str, printed: dict[str, str]) -> tuple[str | None, float]:
     """The key whose standard wording `label` is closest to (a typo, a dropped word), with the
     similarity; None when no wording is close enough or two are equally close."""
+    return _similar(clean(label), tuple(printed.items()))
+
+
+@lru_cache(maxsize=4096)
+def _similar(label: str, printed: tuple[tuple[str, str], ...]) -> tuple[str | None, float]:
+    """`similar_key` once per label: a row's label is asked about both when its rows are
+    found and when they are mapped."""
     from difflib import SequenceMatcher
 
     cfg = label_config()["similarity"]
-    label = clean(label)
     starts = [m.start() for m in _ITEM_START.finditer(label)]
     bare = _bare(label[starts[-1]:] if starts else label)  # the leaf, under its group labels
     if len(bare) < cfg["min_chars"]:
         return None, 0.0
     scored = sorted(((SequenceMatcher(None, bare, _bare(w), autojunk=False).ratio(), k)
-                     for k, w in printed.items()), reverse=True)
+                     for k, w in printed), reverse=True)
     best, key = scored[0] if scored else (0.0, None)
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     if best < cfg["min_ratio"] or best - runner_up < cfg["min_margin"]:

@@ -14,21 +14,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..layout import Block
-from ..settings import load_yaml
+from .layout_rules import CONTINUED, MARKER, PAGE_NUMBER, ZONE
 from .pdf_items import Line, PageItems, TableItem, join_wrapped
 from .pdf_tables import columns_match, stitch
 
 
-def _alternatives(key: str) -> str:
-    return "|".join(f"(?:{p})" for p in _LAYOUT[key])
-
-
-_LAYOUT = load_yaml("layout.yaml")  # config/layout.yaml: markers and furniture, as data
-MARKER = re.compile(rf"^\s*(?:{_alternatives('paragraph_markers')})")
-PAGE_NUMBER = re.compile(rf"^(?:{_alternatives('page_numbers')})$", re.IGNORECASE)
 END = re.compile(r"[。！？；：:;!?）)」』】”]\s*$|^.{0,15}$")  # sentence end, or a short label line
-CONTINUED = re.compile(rf"^(?:{_alternatives('continued_table')})$")  # "(续表)" over a continued table
-ZONE = float(_LAYOUT["furniture_zone"])  # top and bottom share of the page height where furniture lives
 
 
 def _in_zone(line: Line, page: PageItems) -> bool:

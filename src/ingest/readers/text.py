@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 from ..layout import Block, Layout, Table
-from ..settings import Settings, load_yaml
+from ..settings import Settings
 from .encoding import decode
+from .layout_rules import MARKER as _MARKER
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s*(.+?)\s*#*$")
-_MARKER = re.compile("^(?:" + "|".join(f"(?:{p})" for p in load_yaml("layout.yaml")["paragraph_markers"]) + ")")
 _SENTENCE_END = re.compile(r"[。！？!?；;：:]$")
 
 
