@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from ..numerals import chinese
 from . import legacy_chapters, problems_styles
 from .model import Para, ReportSpec, SectionSpec, Style, TableBlock
 from .numbers import BREAKS, ZERO_STYLES, Printer, legacy_stats_grid, make_tables
@@ -48,20 +49,14 @@ def template_for(rng: random.Random, year: int) -> str:
     return "2019" if year <= 2023 and rng.random() < 0.15 else "2021"
 
 
-def cn_small(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 31 -> 三十一 (days, months, chapter numerals)."""
-    tens, ones = divmod(n, 10)
-    return (("" if tens == 1 else ORDINALS[tens - 1]) + "十" if tens else "") + (ORDINALS[ones - 1] if ones else "")
-
-
 def chapter(number: int) -> str:
     """The numeral of chapter `number` (0-based): 一 … 十, 十一 …"""
-    return cn_small(number + 1)
+    return chinese(number + 1)
 
 
 def cn_date(y: int, m: int, d: int) -> str:
     """二〇二五年一月二十日."""
-    return "".join(CN_NUM[int(ch)] for ch in str(y)) + f"年{cn_small(m)}月{cn_small(d)}日"
+    return "".join(CN_NUM[int(ch)] for ch in str(y)) + f"年{chinese(m)}月{chinese(d)}日"
 
 
 def dating(rng: random.Random, year: int) -> tuple[str | None, str | None]:

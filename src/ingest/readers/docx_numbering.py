@@ -10,19 +10,10 @@ from __future__ import annotations
 
 from docx.oxml.ns import qn
 
-CN = "零一二三四五六七八九"
+from ..numerals import chinese
+
 TRADITIONAL = "甲乙丙丁戊己庚辛壬癸"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def chinese(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五 (the counting Word prints)."""
-    if n < 10:
-        return CN[n]
-    tens, ones = divmod(n, 10)
-    if n < 100:
-        return ("" if tens == 1 else CN[tens]) + "十" + (CN[ones] if ones else "")
-    return str(n)
 
 
 def _letters(n: int) -> str:
