@@ -95,12 +95,12 @@ def test_a_failure_mid_write_leaves_nothing_of_that_document(store, record_facto
     reparsed.source = kept.source
     import ingest.store.repository as repository
 
-    def fail_after_child_rows(session, document_id):
+    def fail_after_child_rows(session, document_id, *_units):
         assert session.scalar(select(func.count()).select_from(StatementRow).where(
             StatementRow.document_id == document_id)) > 0  # rows were written in the transaction
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(repository, "index_document", fail_after_child_rows)
+    monkeypatch.setattr(repository, "index_units", fail_after_child_rows)
     with pytest.raises(RuntimeError):
         save_record(store, record_factory(agency="乙县人民政府"))
     with pytest.raises(RuntimeError):

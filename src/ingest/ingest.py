@@ -32,6 +32,9 @@ LEGACY_TYPES = {
 }
 
 
+KNOWN_STATUSES = ("ok", "not_report", "duplicate", "failed")  # parsing these bytes again is moot
+
+
 @dataclass
 class Parsed:
     """What a worker returns for one document: a record, or a status and reason."""
@@ -166,7 +169,7 @@ class Ingestor:
         self.store = store
         self.jobs = max(1, jobs)
         self._submit = submit
-        self._failed: set[str] | None = None
+        self._known: set[str] | None = None  # hashes stored by this parser version
 
     def __enter__(self) -> "Ingestor":
         return self
@@ -183,22 +186,30 @@ class Ingestor:
 
     def already_parsed(self, sha256: str) -> bool:
         """True when these bytes are stored with an outcome of this parser version (a
-        failure included: the same parser would fail the same way again)."""
-        if self._failed is None:
-            self._failed = {d["sha256"] for d in self.store.documents("failed")
-                            if d["parser_version"] == PARSER_VERSION}
-        return sha256 in self._failed or self.store.is_parsed(sha256, PARSER_VERSION)
+        failure included: the same parser would fail the same way again). The stored hashes
+        are read once; what this Ingestor saves is added."""
+        if self._known is None:
+            self._known = self.store.parsed_hashes(PARSER_VERSION)
+        return sha256 in self._known
 
     def save(self, uri: str, sha256: str, parsed: Parsed) -> Outcome:
         """Store one parse outcome (every status, with its reason); return the Outcome."""
-        record = parsed.record if parsed.status == "ok" else None
-        saved = self.store.save(uri=uri, sha256=sha256, media_type=parsed.media_type,
-                                status=parsed.status, reason=parsed.reason, record=record,
-                                parser_version=PARSER_VERSION)
+        return self.save_many([(uri, sha256, parsed)])[0]
+
+    def save_many(self, items: list[tuple[str, str, Parsed]]) -> list[Outcome]:
+        """Store (uri, sha256, parsed) outcomes in one transaction; return one Outcome each."""
+        records = [p.record if p.status == "ok" else None for _u, _s, p in items]
+        saved = self.store.save_many([
+            dict(uri=uri, sha256=sha, media_type=p.media_type, status=p.status, reason=p.reason,
+                 record=record, parser_version=PARSER_VERSION)
+            for (uri, sha, p), record in zip(items, records)])
+        if self._known is not None:
+            self._known.update(sha for (_u, sha, _p), s in zip(items, saved)
+                               if s.status in KNOWN_STATUSES)
         # the store may have found the same report already in (store/same_report.py)
-        status, reason = ((saved.status, saved.reason) if record is not None
-                          else (parsed.status, parsed.reason))
-        return Outcome(uri, sha256, status, reason, saved.id, parsed.media_type, parsed=True)
+        return [Outcome(uri, sha, *((s.status, s.reason) if record is not None
+                                    else (p.status, p.reason)), s.id, p.media_type, parsed=True)
+                for (uri, sha, p), record, s in zip(items, records, saved)]
 
     def add_source(self, uri: str, sha256: str) -> int:
         """Record `uri` as another place the already stored bytes `sha256` were seen."""

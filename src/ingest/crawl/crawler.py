@@ -6,7 +6,8 @@
 
 Every report's bytes are hashed: an unchanged file (same sha as last time, or a 304) is
 not parsed again; the same file under another URL becomes a `duplicate` of the first;
-anything new is parsed in worker processes (ingest.Ingestor) while fetching goes on.
+anything new is parsed in worker processes (ingest.Ingestor) while fetching goes on, and
+stored in batches (writer.py).
 Every URL's status, reason, validators and hash land in the store's `urls` table.
 
 Known articles and attachments are asked again only when due (revisit.py); listing pages
@@ -37,6 +38,7 @@ from .safety import out_of_scope
 from .scripted import api_links, api_url, script_marker
 from .sources import Source
 from .state import last_complete_run, layout_alarm, mark_seen, record_run
+from .writer import BatchWriter
 
 FORGET = {"etag": None, "last_modified": None}  # so the next run fetches it in full
 LISTS = ("listing", "api")  # pages asked every run: HTML listings and JSON list endpoints
@@ -97,10 +99,12 @@ class Crawler:
 
     def __init__(self, source: Source, store, ingestor: Ingestor, *,
                  on_event: Event | None = None, fetcher: Fetcher | None = None,
-                 revalidate_all: bool = False, documents: dict | None = None):
+                 revalidate_all: bool = False, documents: dict | None = None,
+                 writer: BatchWriter | None = None):
         self.source = source
         self.store = store
         self.ingestor = ingestor
+        self.writer = writer or BatchWriter(ingestor)
         self.on_event = on_event or (lambda *_a: None)
         self.fetcher = fetcher or Fetcher(source)
         self.revalidate_all = revalidate_all
@@ -314,6 +318,10 @@ class Crawler:
 
     def _follow(self, task: Task, links: list[Link]) -> int:
         """Schedule the page's report links (or record why not); return the attachment count."""
+        with self.frontier.looked_up([link.url for link in links]):
+            return self._follow_links(task, links)
+
+    def _follow_links(self, task: Task, links: list[Link]) -> int:
         attachments, linked = 0, []
         for link in links:
             kind = classify(link, self.source.patterns)
@@ -420,7 +428,7 @@ class Crawler:
                          reason=f"parse worker failed: {type(exc).__name__}", **FORGET)
             return
         try:
-            outcome = self.ingestor.save(task.url, sha, parsed)
+            outcome = await self.writer.save(task.url, sha, parsed)
         except Exception as exc:  # noqa: BLE001 - a store error fails this URL only
             done.set_result(None)
             self._finish(task.url, status="failed", reason=f"cannot store: {exc}".splitlines()[0])
@@ -467,9 +475,10 @@ async def crawl_many(sources: list[Source], store, ingestor: Ingestor, *,
 
     shared = Shared(max_in_flight or load_settings().crawl.max_in_flight)
     documents = all_documents(store)
+    writer = BatchWriter(ingestor)
     crawlers = [Crawler(s, store, ingestor, on_event=on_event(s) if on_event else None,
                         fetcher=Fetcher(s, shared=shared), revalidate_all=revalidate_all,
-                        documents=documents) for s in sources]
+                        documents=documents, writer=writer) for s in sources]
     return list(await asyncio.gather(*(c.run() for c in crawlers)))
 
 

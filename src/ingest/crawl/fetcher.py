@@ -80,6 +80,9 @@ class HostGate:
         self.semaphore.release()
 
 
+ADDRESS_TTL = 60.0  # seconds a host's address check is trusted
+
+
 class Shared:
     """What the fetchers of one run share when many sources are crawled at once: one gate
     per host (so two sources on a host still keep its limit and pace) and a global cap on
@@ -88,6 +91,17 @@ class Shared:
     def __init__(self, max_in_flight: int = 32):
         self.gates: dict[str, HostGate] = {}
         self.slots = asyncio.Semaphore(max_in_flight)
+        self.addresses: dict[tuple[str, bool], tuple[float, str | None]] = {}  # host checks
+
+    async def refused(self, host: str, allow_private: bool) -> str | None:
+        """`refused_address` of a host, resolved again once its answer is ADDRESS_TTL old
+        (not once per request: a resolver thread per request costs more than the request)."""
+        key, now = (host, allow_private), time.monotonic()
+        known = self.addresses.get(key)
+        if known is None or now - known[0] > ADDRESS_TTL:
+            known = self.addresses[key] = (now, await asyncio.to_thread(
+                refused_address, host, allow_private))
+        return known[1]
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -195,7 +209,7 @@ class Fetcher:
         reason = out_of_scope(url, self.source)
         if reason is None:
             host = urlsplit(url).hostname or ""
-            reason = await asyncio.to_thread(refused_address, host, self.source.allow_private)
+            reason = await self.shared.refused(host, self.source.allow_private)
         if reason is None:
             reason = await self.allowed(url)
         if reason is not None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from contextlib import contextmanager
+from typing import Iterator
 from dataclasses import dataclass
 
 from .state import source_urls, write_urls
 
 FLUSH_EVERY = 100      # buffered url rows written together
-FLUSH_SECONDS = 0.25   # ... or this often (Crawler.run)
+FLUSH_SECONDS = 1.0    # ... or this often (Crawler.run)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class Frontier:
         self._scheduled: set[str] = set()
         self.seen: set[str] = set()  # linked from a page this run (or a start URL)
         self._pending: dict[str, dict] = {}  # url -> fields not written yet
+        self._stored: set[str] = set(self.known)  # urls with a row in the store
+        self._absent: set[str] = set()  # urls just looked up and not in the store (looked_up)
 
     def row(self, url: str) -> dict | None:
         return self.known.get(url)
@@ -59,7 +63,8 @@ class Frontier:
         """Write the buffered rows in one transaction."""
         if self._pending:
             pending, self._pending = self._pending, {}
-            write_urls(self.store, pending)
+            write_urls(self.store, pending, self._stored)
+            self._stored.update(pending)
 
     def schedule(self, task: Task) -> bool:
         """Queue `task` unless its URL is already scheduled in this run; persist new URLs."""
@@ -75,13 +80,28 @@ class Frontier:
         self.queue.put_nowait(task)
         return True
 
+    @contextmanager
+    def looked_up(self, urls: list[str]) -> Iterator[None]:
+        """While scheduling the links of one page: the store is asked about all of them in
+        one query, instead of one query per link (`_elsewhere`)."""
+        ask = [u for u in dict.fromkeys(urls) if u not in self.known and u not in self._pending]
+        rows = self.store.get_urls(ask) if ask else {}
+        self._stored.update(rows)
+        self.known.update(rows)
+        self._absent = set(ask) - set(rows)
+        try:
+            yield
+        finally:
+            self._absent = set()
+
     def _elsewhere(self, url: str) -> bool:
         """True (and the row taken in) when another source already knows `url`."""
-        if url in self._pending:
+        if url in self._pending or url in self._absent:
             return False
         row = self.store.get_url(url)
         if row is not None:
             self.known[url] = row
+            self._stored.add(url)
         return row is not None
 
     def record(self, url: str, **fields) -> None:

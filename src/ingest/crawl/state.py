@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..store.models import CrawlRun, Url
@@ -42,8 +42,18 @@ def mark_seen(store, source: str, seen: set[str], now: datetime, complete: bool,
         return gone.rowcount or 0
 
 
-def write_urls(store, rows: dict[str, dict]) -> None:
-    """Insert or update many `urls` rows in one transaction (the frontier's buffered writes)."""
+def write_urls(store, rows: dict[str, dict], stored: set[str] | None = None) -> None:
+    """Insert or update many `urls` rows in one transaction (the frontier's buffered writes).
+    `stored`: the URLs known to have a row already (updated, the others inserted), grouped
+    into one executemany per set of fields; without it, or when another process inserted
+    one of them meanwhile, each row is updated, else inserted, one by one."""
+    if stored is not None:
+        try:
+            with store.writer.begin() as session:
+                _write_grouped(session.connection(), rows, stored)
+            return
+        except IntegrityError:
+            pass
     for attempt in range(2):
         try:
             with store.writer.begin() as session:
@@ -56,6 +66,23 @@ def write_urls(store, rows: dict[str, dict]) -> None:
         except IntegrityError:  # another process inserted one of them meanwhile: update it
             if attempt:
                 raise
+
+
+def _write_grouped(connection, rows: dict[str, dict], stored: set[str]) -> None:
+    """One INSERT executemany per field set of the new rows, one UPDATE per field set of the
+    stored ones."""
+    table = Url.__table__
+    groups: dict[tuple[bool, tuple[str, ...]], list[dict]] = {}
+    for url, fields in rows.items():
+        if fields or url not in stored:
+            groups.setdefault((url in stored, tuple(sorted(fields))), []).append(
+                {**fields, "url": url} if url not in stored else {**fields, "_url": url})
+    for (update_it, keys), params in groups.items():
+        if update_it:
+            connection.execute(update(table).where(table.c.url == bindparam("_url"))
+                               .values({k: bindparam(k) for k in keys}), params)
+        else:
+            connection.execute(insert(table), params)
 
 
 def source_urls(store, source: str) -> list[dict]:

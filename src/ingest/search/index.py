@@ -30,16 +30,35 @@ def unindex_document(session: Session, document_id: int) -> None:
 
 
 def index_document(session: Session, document_id: int) -> int:
-    """Index a document's stored sections and statements; return how many units."""
-    units = _section_units(session, document_id) + _statement_units(session, document_id)
-    units = [dict(u, document_id=document_id, seg=index_segment(u["text"])) for u in units if u["text"]]
+    """Index a document's stored sections and statements (read back); return how many units."""
+    sections = session.execute(select(SectionRow.section_id, SectionRow.text)
+                               .where(SectionRow.document_id == document_id)
+                               .order_by(SectionRow.position)).all()
+    statements = session.execute(select(StatementRow.id, StatementRow.section,
+                                        StatementRow.type, StatementRow.text)
+                                 .where(StatementRow.document_id == document_id)
+                                 .order_by(StatementRow.position)).all()
+    return index_units(session, document_id, sections, statements)
+
+
+def index_units(session: Session, document_id: int, sections, statements) -> int:
+    """Index a document given its sections as (section id, text) and its statements as
+    (statement row id, section, type, text), e.g. just written; return how many units."""
+    units = ([{"kind": "section", "section": sid, "type": None, "statement_id": None, "text": c}
+              for sid, t in sections for c in chunks(t)]
+             + [{"kind": "statement", "section": sec, "type": typ, "statement_id": rid, "text": t}
+                for rid, sec, typ, t in statements])
+    units = [dict(u, document_id=document_id, seg=index_segment(u["text"]))
+             for u in units if u["text"]]
     if not units:
         return 0
-    returning = insert(SearchDoc).returning(SearchDoc.id, sort_by_parameter_order=True)
-    ids = session.scalars(returning, units).all()
+    connection = session.connection()
+    returning = insert(SearchDoc.__table__).returning(SearchDoc.__table__.c.id,
+                                                      sort_by_parameter_order=True)
+    ids = connection.execute(returning, units).scalars().all()
     if _is_sqlite(session):
-        session.execute(text("INSERT INTO search_fts (rowid, seg) VALUES (:id, :seg)"),
-                        [{"id": i, "seg": u["seg"]} for i, u in zip(ids, units)])
+        connection.execute(text("INSERT INTO search_fts (rowid, seg) VALUES (:id, :seg)"),
+                           [{"id": i, "seg": u["seg"]} for i, u in zip(ids, units)])
     return len(units)
 
 
@@ -60,20 +79,3 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
             current = ""
         current += sentence
     return [c for c in out + [current] if c.strip()]
-
-
-def _section_units(session: Session, document_id: int) -> list[dict]:
-    rows = session.execute(select(SectionRow.section_id, SectionRow.text)
-                           .where(SectionRow.document_id == document_id)
-                           .order_by(SectionRow.position))
-    return [{"kind": "section", "section": sid, "type": None, "statement_id": None, "text": c}
-            for sid, t in rows for c in chunks(t)]
-
-
-def _statement_units(session: Session, document_id: int) -> list[dict]:
-    rows = session.execute(select(StatementRow.id, StatementRow.section, StatementRow.type,
-                                  StatementRow.text)
-                           .where(StatementRow.document_id == document_id)
-                           .order_by(StatementRow.position))
-    return [{"kind": "statement", "section": sec, "type": typ, "statement_id": sid, "text": t}
-            for sid, sec, typ, t in rows]

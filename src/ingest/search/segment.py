@@ -68,8 +68,15 @@ def index_segment(text: str) -> str:
     CJK runs (numbers, Latin). A CJK query is always matched as bigram phrases, so jieba's
     CJK words are left out, and with them most of the cost of storing a report."""
     grams = [g for run in CJK_RUN.findall(text) for g in cjk_grams(run)]
-    rest = [w for piece in CJK_RUN.split(text) if piece.strip() for w in words(piece)]
+    rest = [w for piece in CJK_RUN.split(text) if WORD.search(piece) for w in piece_words(piece)]
     return " ".join(grams + rest)
+
+
+@lru_cache(maxsize=1 << 16)
+def piece_words(piece: str) -> tuple[str, ...]:
+    """`words` of a piece between CJK runs, remembered: the same numbers, dates and
+    punctuation come back in every report."""
+    return tuple(words(piece))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .. import agencies, series
 from ..record import Record
-from ..search.index import index_document, unindex_document
+from ..search.index import index_units, unindex_document
 from ..verdicts import compared_values, fingerprint
 from . import same_report
 from .db import WRITE_OPTION
@@ -55,6 +55,14 @@ class Store:
                 Document.status.in_(PARSED_STATUSES)))
         return found is not None
 
+    def parsed_hashes(self, parser_version: str) -> set[str]:
+        """The hashes of every document this parser version parsed (ok / not_report /
+        duplicate) or failed on."""
+        with self.session() as session:
+            return set(session.scalars(select(Document.sha256).where(
+                Document.parser_version == parser_version,
+                Document.status.in_((*PARSED_STATUSES, "failed")))))
+
     def save_document(self, **fields) -> int:
         """Store one document with all its rows in one transaction; return its id."""
         return self.save(**fields).id
@@ -63,42 +71,35 @@ class Store:
              reason: str | None, record: Record | None, parser_version: str) -> Saved:
         """Store one document with all its rows in one transaction; return its id and the
         status and reason stored (a parsed report may go in as a duplicate: same_report)."""
-        if status not in DOCUMENT_STATUSES:
-            raise ValueError(f"unknown document status {status!r}")
+        item = dict(uri=uri, sha256=sha256, media_type=media_type, status=status,
+                    reason=reason, record=record, parser_version=parser_version)
         try:
-            return self._save(uri, sha256, media_type, status, reason, record, parser_version)
+            return self._save_batch([item])[0]
         except IntegrityError:  # the same bytes were saved concurrently: now they exist
-            return self._save(uri, sha256, media_type, status, reason, record, parser_version)
+            return self._save_batch([item])[0]
 
-    def _save(self, uri, sha256, media_type, status, reason, record, parser_version) -> Saved:
+    def save_many(self, items: list[dict]) -> list[Saved]:
+        """Store many documents (each the keyword arguments of `save`) in one transaction,
+        the series checks of the agencies touched refreshed once; return one Saved each.
+        When the batch conflicts with a concurrent writer, each is saved on its own."""
+        if not items:
+            return []
+        try:
+            return self._save_batch(items)
+        except IntegrityError:
+            return [self.save(**item) for item in items]
+
+    def _save_batch(self, items: list[dict]) -> list[Saved]:
+        for item in items:
+            if item["status"] not in DOCUMENT_STATUSES:
+                raise ValueError(f"unknown document status {item['status']!r}")
         with self.writer.begin() as session:
-            doc = session.scalar(select(Document).where(Document.sha256 == sha256)
-                                 .with_for_update())
-            if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
-                _add_source(session, doc.id, uri)
-                return Saved(doc.id, doc.status, doc.reason)
-            if doc is None:
-                doc = Document(sha256=sha256, uri=uri, status=status, parser_version=parser_version)
-                session.add(doc)
-                session.flush()
-            else:
-                _delete_children(session, doc.id)
-            old_key, old_year = doc.agency_key, doc.year
-            rekeyed: set[str] = set()
-            if status == "ok" and record is not None:
-                status, reason, record = _one_copy_per_report(session, doc.id, record)
-            _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
-                           record=record, parser_version=parser_version)
-            _add_source(session, doc.id, uri)
-            if record is not None:
-                rekeyed = _resolve_keys(session, doc)
-                _write_children(session, doc, record)
-                index_document(session, doc.id)
+            touched: dict[str, set | None] = {}  # agency key -> years to refresh (None: all)
+            saved = [_save_one(session, touched, **item) for item in items]
             session.flush()
-            series.refresh(session, rekeyed)  # every pair of an agency whose key changed
-            series.refresh(session, {old_key}, {old_year})
-            series.refresh(session, {doc.agency_key}, {doc.year})
-            return Saved(doc.id, status, reason)
+            for key, years in touched.items():
+                series.refresh(session, {key}, years)
+            return saved
 
     def records(self) -> Iterator[dict]:
         """Every stored record (the contract JSON) in document id order."""
@@ -135,6 +136,15 @@ class Store:
         with self.session() as session:
             row = session.scalar(select(Url).where(Url.url == url))
             return _url_dict(row) if row else None
+
+    def get_urls(self, urls: list[str]) -> dict[str, dict]:
+        """The stored rows of those of `urls` that have one, by URL."""
+        found: dict[str, dict] = {}
+        with self.session() as session:
+            for start in range(0, len(urls), 500):
+                for row in session.scalars(select(Url).where(Url.url.in_(urls[start:start + 500]))):
+                    found[row.url] = _url_dict(row)
+        return found
 
     def upsert_url(self, url: str, **fields) -> None:
         """Insert the URL or update the given fields of it (unknown field names are an error)."""
@@ -179,6 +189,47 @@ class Store:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+
+def _save_one(session: Session, touched: dict, *, uri, sha256, media_type, status, reason,
+              record, parser_version) -> Saved:
+    """Write one document and its rows in `session`; note in `touched` the agency keys (and
+    years) whose series checks need a refresh."""
+    doc = session.scalar(select(Document).where(Document.sha256 == sha256).with_for_update())
+    if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
+        _add_source(session, doc.id, uri)
+        return Saved(doc.id, doc.status, doc.reason)
+    new = doc is None
+    if new:
+        doc = Document(sha256=sha256, uri=uri, status=status, parser_version=parser_version)
+        session.add(doc)
+        session.flush()
+    else:
+        _delete_children(session, doc.id)
+    old_key, old_year = doc.agency_key, doc.year
+    if status == "ok" and record is not None:
+        status, reason, record = _one_copy_per_report(session, doc.id, record)
+    _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
+                   record=record, parser_version=parser_version)
+    if new:
+        session.add(DocumentSource(document_id=doc.id, uri=uri))
+    else:
+        _add_source(session, doc.id, uri)
+    if record is not None:
+        for key in _resolve_keys(session, doc):  # every pair of an agency whose key changed
+            _touch(touched, key, None)
+        _write_children(session, doc, record)
+    for key, year in ((old_key, old_year), (doc.agency_key, doc.year)):
+        if year is not None:  # a report without a year is in no series
+            _touch(touched, key, {year})
+    return Saved(doc.id, status, reason)
+
+
+def _touch(touched: dict, key: str | None, years: set | None) -> None:
+    """Note that the series of `key` needs a refresh around `years` (None: every year)."""
+    if not key or (key in touched and touched[key] is None):
+        return
+    touched[key] = None if years is None else touched.get(key, set()) | years
 
 
 def _one_copy_per_report(session: Session, doc_id: int, record: Record):
@@ -234,8 +285,9 @@ def _fill_document(doc: Document, *, uri: str, media_type: str | None, status: s
 
 
 def _bulk(session: Session, model, rows: list[dict]) -> None:
+    """Insert many rows as one executemany (Core: no ORM bookkeeping per row)."""
     if rows:
-        session.execute(insert(model), rows)
+        session.connection().execute(insert(model.__table__), rows)
 
 
 def _resolve_keys(session: Session, doc: Document) -> set[str]:
@@ -244,21 +296,26 @@ def _resolve_keys(session: Session, doc: Document) -> set[str]:
     if not doc.agency_key:
         return set()
     base = agencies.parse(doc.agency).base_key
-    others = list(session.scalars(select(Document).where(
+    others = session.execute(select(Document.id, Document.agency, Document.agency_key).where(
         Document.agency.is_not(None), Document.id != doc.id,
-        (Document.agency_key == base) | Document.agency_key.endswith(base, autoescape=True))))
-    group = [d for d in others if agencies.parse(d.agency).base_key == base] + [doc]
-    keys = agencies.resolve_keys(d.agency for d in group)
+        (Document.agency_key == base) | Document.agency_key.endswith(base, autoescape=True))).all()
+    group = [o for o in others if agencies.parse(o.agency).base_key == base]
+    keys = agencies.resolve_keys([o.agency for o in group] + [doc.agency])
     touched = set()
-    for d in group:
-        if d.agency_key != keys[d.agency]:
-            touched |= {d.agency_key, keys[d.agency]}
-            d.agency_key = keys[d.agency]
+    for other in group:
+        if other.agency_key != keys[other.agency]:
+            touched |= {other.agency_key, keys[other.agency]}
+            session.execute(update(Document).where(Document.id == other.id)
+                            .values(agency_key=keys[other.agency]))
+    if doc.agency_key != keys[doc.agency]:
+        touched |= {doc.agency_key, keys[doc.agency]}
+        doc.agency_key = keys[doc.agency]
     return touched - {None}
 
 
 def _write_children(session: Session, doc: Document, record: Record) -> None:
-    """Sections, table cells, checks, statements and their themes, in few round trips."""
+    """Sections, table cells, checks, statements and their themes, and the search units of
+    the sections and statements, in few round trips."""
     document_id = doc.id
     _bulk(session, SectionRow, [
         {"document_id": document_id, "position": i, "section_id": s.id, "heading": s.heading,
@@ -272,15 +329,18 @@ def _write_children(session: Session, doc: Document, record: Record) -> None:
          "fingerprint": fingerprint(c.rule, doc.agency_key, doc.year,
                                     compared_values(c.detail, c.evidence))}
         for c in record.checks])
-    if not record.statements:
-        return
-    returning = insert(StatementRow).returning(StatementRow.id, sort_by_parameter_order=True)
-    ids = session.scalars(returning, [
-        {"document_id": document_id, "position": i, "section": st.section, "type": st.type,
-         "text": st.text} for i, st in enumerate(record.statements)]).all()
-    _bulk(session, StatementTheme, [
-        {"statement_id": sid, "theme": theme}
-        for sid, st in zip(ids, record.statements) for theme in dict.fromkeys(st.themes)])
+    ids = []
+    if record.statements:
+        table = StatementRow.__table__
+        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = session.connection().execute(returning, [
+            {"document_id": document_id, "position": i, "section": st.section, "type": st.type,
+             "text": st.text} for i, st in enumerate(record.statements)]).scalars().all()
+        _bulk(session, StatementTheme, [
+            {"statement_id": sid, "theme": theme}
+            for sid, st in zip(ids, record.statements) for theme in dict.fromkeys(st.themes)])
+    index_units(session, document_id, [(s.id, s.text) for s in record.sections],
+                [(rid, st.section, st.type, st.text) for rid, st in zip(ids, record.statements)])
 
 
 def _cells(record: Record) -> Iterator[tuple[str, str, str, float]]:
