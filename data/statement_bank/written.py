@@ -136,7 +136,7 @@ ROWS = [
  ("政府信息公开申请数量增多、内容复杂，办理难度加大", "problem", [AP], "2021_standard"),
  ("建立依申请公开办理台账，全程记录受理、办理和答复情况", "improvement", [AP], "2021_standard"),
  ("对疑难复杂的申请，征求法律顾问意见后再答复", "improvement", [AP], "2021_standard"),
- ("规范依申请公开答复的格式和内容，依法告知申请人权利", "improvement", [AP], "2021_standard"),
+ ("规范依申请公开答复的格式和内容，依法告知申请人权利", "improvement", [AP, D], "2021_standard"),
  ("开通网上申请渠道，方便群众提交申请", "improvement", [AP, PL], "old"),
  # grassroots_disclosure
  ("村级公开内容多为上级文件，群众关心的集体资产、低保评定公开较少", "problem", [G, C], "2021_standard"),
@@ -491,6 +491,14 @@ ROWS = [
  ("社区居务公开只有上级文件，居民关心的低保、救助信息很少", "problem", [C, G], "2021_standard"),
  ("邀请居民代表参加社区重要事项的讨论，听取他们的建议", "improvement", [PR, G], "2021_standard"),
  ("乡镇政务公开专区的查询设备常年无人维护，群众用不了", "problem", [PL, G], "old"),
+ # "公开时" and 排查 said of review or content, not of timing
+ ("个别信息公开时没有进行保密审查，存在泄密隐患", "problem", [R], "2021_standard"),
+ ("部分材料公开时未对身份证号、电话等个人信息做遮盖处理", "problem", [R], "2021_standard"),
+ ("有的文件公开时漏标了文号和成文日期", "problem", [D], "old"),
+ ("对已公开的信息开展一次全面排查，纠正错误表述和数据", "improvement", [R], "2021_standard"),
+ ("逐条排查公开内容中涉及个人隐私的信息，发现一条处理一条", "improvement", [R], "2021_standard"),
+ ("对照公开事项清单逐项排查缺项漏项，把应公开的内容补充完整", "improvement", [C], "2021_standard"),
+ ("卫健委个别处室提供公开信息的积极性不高，常常要办公室上门催要", "problem", [A], "2021_standard"),
  # other
  ("通过一年的努力，我局政府信息公开工作有了新的进步", "other", [], "old"),
  ("这些问题，有待在今后的工作中逐步加以解决", "other", [], "old"),
