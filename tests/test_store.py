@@ -93,14 +93,15 @@ def test_a_failure_mid_write_leaves_nothing_of_that_document(store, record_facto
     save_record(store, kept)
     reparsed = record_factory(agency="甲市教育局", problems=(("新的问题", ()),))
     reparsed.source = kept.source
-    import ingest.store.repository as repository
+    import ingest.store.children as children
 
-    def fail_after_child_rows(session, document_id, *_units):
+    def fail_after_child_rows(session, units):
+        document_id = units[0]["document_id"]
         assert session.scalar(select(func.count()).select_from(StatementRow).where(
             StatementRow.document_id == document_id)) > 0  # rows were written in the transaction
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(repository, "index_units", fail_after_child_rows)
+    monkeypatch.setattr(children, "write_units", fail_after_child_rows)
     with pytest.raises(RuntimeError):
         save_record(store, record_factory(agency="乙县人民政府"))
     with pytest.raises(RuntimeError):
@@ -270,3 +271,37 @@ def test_migration_0005_keys_existing_documents_and_allows_uncertain_checks(db_u
         conn.execute(text("DELETE FROM checks"))
         conn.execute(text("DELETE FROM documents"))
     engine.dispose()
+
+
+def _item(record, parser_version: str = "1") -> dict:
+    return dict(uri=record.source.uri, sha256=record.source.sha256,
+                media_type=record.source.media_type, status="ok", reason=None, record=record,
+                parser_version=parser_version)
+
+
+def test_a_batch_stores_what_saving_one_by_one_stores(store, record_factory, save_record):
+    """save_many (the crawl's batches): the thinner copy of a report saved earlier in the same
+    batch becomes the duplicate and leaves no rows; series checks see the whole batch."""
+    thin = at(record_factory(salt="article", problems=()), "https://gov.example.cn/ndbg/t1.html")
+    full = at(record_factory(salt="pdf"), "https://gov.example.cn/files/t1.pdf")
+    before = at(record_factory(year=2023, salt="last year", balance_ok=True),
+                "https://gov.example.cn/ndbg/t0.html")
+    other = at(record_factory(agency="乙县人民政府", salt="x"), "https://gov.example.cn/y.html")
+    saved = store.save_many([_item(before), _item(thin), _item(full), _item(other)])
+    assert [s.status for s in saved] == ["ok"] * 4  # each as it went in, as one by one
+    assert store.document_status(saved[1].id)[0] == "duplicate"  # then the fuller copy came
+    records = list(store.records())
+    assert full.to_json_dict() in records and thin.to_json_dict() not in records
+    with store.session() as session:
+        for model in (SearchDoc, StatementRow, SectionRow):
+            assert session.scalar(select(func.count()).select_from(model)
+                                  .where(model.document_id == saved[1].id)) == 0
+        per_doc = dict(session.execute(select(StatementRow.document_id, func.count())
+                                       .group_by(StatementRow.document_id)).all())
+        series_rules = set(session.scalars(select(CheckRow.rule).where(
+            CheckRow.document_id == saved[2].id, CheckRow.scope == "series")))
+    assert per_doc == {saved[0].id: 3, saved[2].id: 3, saved[3].id: 3}
+    assert series_rules  # the 2024 report is checked against 2023 from the same batch
+    # the same bytes again in a later batch: nothing new
+    again = store.save_many([_item(full)])
+    assert again[0].id == saved[2].id and count(store, StatementRow) == 9

@@ -137,10 +137,15 @@ def _has_reader(media_type: str) -> bool:
 
 
 def _worker_init() -> None:
+    import os
+
     from .limits import cap_memory
     from .settings import load_settings
 
-    cap_memory(load_settings().limits.max_memory_mb)
+    settings = load_settings()
+    cap_memory(settings.limits.max_memory_mb)
+    if settings.crawl.worker_nice and hasattr(os, "nice"):
+        os.nice(settings.crawl.worker_nice)  # the feeding process (fetch, store) goes first
 
 
 # (uri, data, path) -> a future whose .result() is a `Parsed` (a pool's or a task runner's)
@@ -220,11 +225,24 @@ class Ingestor:
     def result(self, future: Future, uri: str, sha256: str) -> Outcome:
         """Wait for a submitted parse and store it. A crashed worker (e.g. killed for
         memory) fails this run only: nothing is stored, so the next run tries again."""
-        try:
-            parsed = future.result()
-        except Exception as exc:  # noqa: BLE001
-            return Outcome(uri, sha256, "failed", f"parse worker failed: {type(exc).__name__}")
-        return self.save(uri, sha256, parsed)
+        return self.results([(uri, sha256, future)])[0]
+
+    def results(self, pending: list[tuple[str, str, Future]]) -> list[Outcome]:
+        """`result` for many submitted parses, the parsed ones stored in one transaction."""
+        outcomes: list[Outcome | None] = []
+        parsed: list[tuple[str, str, Parsed]] = []
+        for uri, sha256, future in pending:
+            try:
+                parsed.append((uri, sha256, future.result()))
+                outcomes.append(None)
+            except Exception as exc:  # noqa: BLE001
+                outcomes.append(Outcome(uri, sha256, "failed",
+                                        f"parse worker failed: {type(exc).__name__}"))
+        stored = iter(self.save_many(parsed))
+        return [outcome or next(stored) for outcome in outcomes]
+
+
+SAVE_BATCH = 20  # parsed documents stored per transaction by ingest_paths / ingest_bytes
 
 
 DOCUMENT_SUFFIXES = {".pdf", ".html", ".htm", ".shtml", ".docx", ".txt", ".md", ".doc", ".wps"}
@@ -262,8 +280,9 @@ def _run(jobs: list[tuple[str, str, bytes | None, str | None]], store, workers: 
             else:
                 first[sha] = uri
                 pending.append((uri, sha, ingestor.submit(uri, data, path)))
-        for uri, sha, future in pending:
-            done(ingestor.result(future, uri, sha))
+        for start in range(0, len(pending), SAVE_BATCH):
+            for outcome in ingestor.results(pending[start:start + SAVE_BATCH]):
+                done(outcome)
         for uri, sha in repeats:  # the same bytes twice in one batch: one document
             done(Outcome(uri, sha, "duplicate", f"same content as {first[sha]}",
                          ingestor.add_source(uri, sha)))

@@ -38,18 +38,23 @@ def index_document(session: Session, document_id: int) -> int:
                                         StatementRow.type, StatementRow.text)
                                  .where(StatementRow.document_id == document_id)
                                  .order_by(StatementRow.position)).all()
-    return index_units(session, document_id, sections, statements)
+    units = section_units(document_id, sections) + [
+        {"document_id": document_id, "kind": "statement", "section": sec, "type": typ,
+         "statement_id": sid, "text": t} for sid, sec, typ, t in statements]
+    return write_units(session, units)
 
 
-def index_units(session: Session, document_id: int, sections, statements) -> int:
-    """Index a document given its sections as (section id, text) and its statements as
-    (statement row id, section, type, text), e.g. just written; return how many units."""
-    units = ([{"kind": "section", "section": sid, "type": None, "statement_id": None, "text": c}
-              for sid, t in sections for c in chunks(t)]
-             + [{"kind": "statement", "section": sec, "type": typ, "statement_id": rid, "text": t}
-                for rid, sec, typ, t in statements])
-    units = [dict(u, document_id=document_id, seg=index_segment(u["text"]))
-             for u in units if u["text"]]
+def section_units(document_id: int, sections) -> list[dict]:
+    """Given a document's sections as (section id, text), return their search units (a long
+    section is cut into passages)."""
+    return [{"document_id": document_id, "kind": "section", "section": sid, "type": None,
+             "statement_id": None, "text": c} for sid, t in sections for c in chunks(t or "")]
+
+
+def write_units(session: Session, units: list[dict]) -> int:
+    """Write search units (document_id, kind, section, type, statement_id, text) with their
+    segmented copies, of one document or many; return how many."""
+    units = [dict(u, seg=index_segment(u["text"])) for u in units if u["text"]]
     if not units:
         return 0
     connection = session.connection()

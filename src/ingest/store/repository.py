@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import agencies, series
 from ..record import Record
-from ..search.index import index_units, unindex_document
-from ..verdicts import compared_values, fingerprint
+from ..search.index import unindex_document
 from . import same_report
+from .children import ChildRows
 from .db import WRITE_OPTION
 from .models import (DOCUMENT_STATUSES, CheckRow, Document, DocumentSource, SectionRow,
                      StatementRow, StatementTheme, TableCell, Url, utcnow)
@@ -95,8 +95,10 @@ class Store:
                 raise ValueError(f"unknown document status {item['status']!r}")
         with self.writer.begin() as session:
             touched: dict[str, set | None] = {}  # agency key -> years to refresh (None: all)
-            saved = [_save_one(session, touched, **item) for item in items]
+            rows = ChildRows()
+            saved = [_save_one(session, touched, rows, **item) for item in items]
             session.flush()
+            rows.write(session)
             for key, years in touched.items():
                 series.refresh(session, {key}, years)
             return saved
@@ -191,34 +193,35 @@ class Store:
         self.close()
 
 
-def _save_one(session: Session, touched: dict, *, uri, sha256, media_type, status, reason,
-              record, parser_version) -> Saved:
-    """Write one document and its rows in `session`; note in `touched` the agency keys (and
-    years) whose series checks need a refresh."""
+def _save_one(session: Session, touched: dict, rows: ChildRows, *, uri, sha256, media_type,
+              status, reason, record, parser_version) -> Saved:
+    """Write one document in `session` and queue its rows in `rows`; note in `touched` the
+    agency keys (and years) whose series checks need a refresh."""
     doc = session.scalar(select(Document).where(Document.sha256 == sha256).with_for_update())
     if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
         _add_source(session, doc.id, uri)
         return Saved(doc.id, doc.status, doc.reason)
     new = doc is None
-    if new:
-        doc = Document(sha256=sha256, uri=uri, status=status, parser_version=parser_version)
-        session.add(doc)
-        session.flush()
-    else:
-        _delete_children(session, doc.id)
-    old_key, old_year = doc.agency_key, doc.year
+    if not new:
+        _delete_children(session, doc.id, rows)
+    old_key, old_year = (None, None) if new else (doc.agency_key, doc.year)
     if status == "ok" and record is not None:
-        status, reason, record = _one_copy_per_report(session, doc.id, record)
+        status, reason, record = _one_copy_per_report(session, None if new else doc.id,
+                                                      record, rows)
+    if new:
+        doc = Document(sha256=sha256)
     _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
                    record=record, parser_version=parser_version)
     if new:
+        session.add(doc)
+        session.flush()  # its id
         session.add(DocumentSource(document_id=doc.id, uri=uri))
     else:
         _add_source(session, doc.id, uri)
     if record is not None:
         for key in _resolve_keys(session, doc):  # every pair of an agency whose key changed
             _touch(touched, key, None)
-        _write_children(session, doc, record)
+        rows.add(doc.id, doc.agency_key, doc.year, record)
     for key, year in ((old_key, old_year), (doc.agency_key, doc.year)):
         if year is not None:  # a report without a year is in no series
             _touch(touched, key, {year})
@@ -232,7 +235,8 @@ def _touch(touched: dict, key: str | None, years: set | None) -> None:
     touched[key] = None if years is None else touched.get(key, set()) | years
 
 
-def _one_copy_per_report(session: Session, doc_id: int, record: Record):
+def _one_copy_per_report(session: Session, doc_id: int | None, record: Record,
+                         rows: ChildRows):
     """(status, reason, record) to store for a parsed report: `ok`, or `duplicate` when the
     same report is already stored from this portal with at least as much in it (a stored
     copy with less in it becomes the duplicate instead; see `same_report`)."""
@@ -241,7 +245,7 @@ def _one_copy_per_report(session: Session, doc_id: int, record: Record):
         return "ok", None, record
     if same_report.completeness(record) <= same_report.completeness(other.record or {}):
         return "duplicate", same_report.reason(other), None
-    _delete_children(session, other.id)
+    _delete_children(session, other.id, rows)
     other.status, other.record = "duplicate", None
     other.reason = f"same report as {record.source.uri} ({record.meta.agency} {record.meta.year})"
     other.updated_at = utcnow()
@@ -259,7 +263,10 @@ def _add_source(session: Session, document_id: int, uri: str) -> None:
         session.add(DocumentSource(document_id=document_id, uri=uri))
 
 
-def _delete_children(session: Session, document_id: int) -> None:
+def _delete_children(session: Session, document_id: int, rows: ChildRows | None = None) -> None:
+    """Delete a document's rows, stored and (`rows`) still queued in this batch."""
+    if rows is not None:
+        rows.drop(document_id)
     unindex_document(session, document_id)
     statement_ids = select(StatementRow.id).where(StatementRow.document_id == document_id)
     session.execute(delete(StatementTheme).where(StatementTheme.statement_id.in_(statement_ids)))
@@ -284,12 +291,6 @@ def _fill_document(doc: Document, *, uri: str, media_type: str | None, status: s
     doc.updated_at = utcnow()
 
 
-def _bulk(session: Session, model, rows: list[dict]) -> None:
-    """Insert many rows as one executemany (Core: no ORM bookkeeping per row)."""
-    if rows:
-        session.connection().execute(insert(model.__table__), rows)
-
-
 def _resolve_keys(session: Session, doc: Document) -> set[str]:
     """Re-key the stored documents that share `doc`'s lowest place unit and organ (a parent
     unit is added where two parents of it are stored); return the keys that changed."""
@@ -311,43 +312,6 @@ def _resolve_keys(session: Session, doc: Document) -> set[str]:
         touched |= {doc.agency_key, keys[doc.agency]}
         doc.agency_key = keys[doc.agency]
     return touched - {None}
-
-
-def _write_children(session: Session, doc: Document, record: Record) -> None:
-    """Sections, table cells, checks, statements and their themes, and the search units of
-    the sections and statements, in few round trips."""
-    document_id = doc.id
-    _bulk(session, SectionRow, [
-        {"document_id": document_id, "position": i, "section_id": s.id, "heading": s.heading,
-         "text": s.text} for i, s in enumerate(record.sections)])
-    _bulk(session, TableCell, [
-        {"document_id": document_id, "table_name": t, "row_key": r, "col_key": c, "value": v,
-         "printed": record.cell_text.get(t, {}).get(r, {}).get(c)} for t, r, c, v in _cells(record)])
-    _bulk(session, CheckRow, [
-        {"document_id": document_id, "rule": c.rule, "ok": c.ok, "detail": c.detail,
-         "evidence": c.evidence, "scope": "report",
-         "fingerprint": fingerprint(c.rule, doc.agency_key, doc.year,
-                                    compared_values(c.detail, c.evidence))}
-        for c in record.checks])
-    ids = []
-    if record.statements:
-        table = StatementRow.__table__
-        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = session.connection().execute(returning, [
-            {"document_id": document_id, "position": i, "section": st.section, "type": st.type,
-             "text": st.text} for i, st in enumerate(record.statements)]).scalars().all()
-        _bulk(session, StatementTheme, [
-            {"statement_id": sid, "theme": theme}
-            for sid, st in zip(ids, record.statements) for theme in dict.fromkeys(st.themes)])
-    index_units(session, document_id, [(s.id, s.text) for s in record.sections],
-                [(rid, st.section, st.type, st.text) for rid, st in zip(ids, record.statements)])
-
-
-def _cells(record: Record) -> Iterator[tuple[str, str, str, float]]:
-    for name, table in record.tables.model_dump().items():
-        for row_key, columns in (table or {}).items():
-            for col_key, value in columns.items():
-                yield name, row_key, col_key, value
 
 
 def _url_dict(row: Url) -> dict:
