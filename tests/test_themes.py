@@ -242,14 +242,16 @@ def test_extracted_statements_carry_theme_scores_above_the_floor():
     assert all(s.theme_scores is None for s in got if s.type == "other")
 
 
-def test_the_held_out_split_shares_no_statement_with_the_training_data():
+def test_the_held_out_split_shares_no_statement_with_the_training_data_or_the_dev_split():
     from ingest import train
     from ingest.settings import PROJECT_ROOT
 
     held = train.read_examples([PROJECT_ROOT / train.HELDOUT_FILE])
+    dev = {r["text"] for r in train.read_examples([PROJECT_ROOT / train.DEV_FILE])}
     training = {r["text"] for r in train.read_examples(train.default_data())}
     training |= {r["text"] for r in train.generator_examples()}
-    assert len(held) >= 200 and not {r["text"] for r in held} & training
+    assert not dev & training
+    assert len(held) >= 200 and not {r["text"] for r in held} & (training | dev)
     for tid in themes.theme_ids():
         assert sum(tid in r["themes"] for r in held) >= 10, tid
 

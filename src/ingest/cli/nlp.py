@@ -1,7 +1,9 @@
 """`ingest train` and `ingest eval`: fit and measure the statement type and theme models.
 
 `ingest eval` cross-validates on the hand-written statements, then measures the shipped models
-on the held-out split (data/statements_heldout.jsonl) and, where a gold folder is given or
+on the dev split (data/statements_dev.jsonl, which the cue rules were refined against), the
+held-out split (data/statements_heldout.jsonl, written apart and never looked at while tuning)
+and, where a gold folder is given or
 ../shared/realdev/gold is found beside the repository, on the gold records' statements."""
 from __future__ import annotations
 
@@ -83,7 +85,8 @@ def eval_cmd(
                                                  "the other data/statements_*.jsonl training files)"),
     no_extra: bool = typer.Option(False, "--no-extra", help="train on the folds only"),
     heldout: Path = typer.Option(None, help="held-out labelled JSON lines, measured with the shipped "
-                                            "models (default data/statements_heldout.jsonl)"),
+                                            "models (default: the dev split data/statements_dev.jsonl "
+                                            "and the held-out split data/statements_heldout.jsonl)"),
     gold: Path = typer.Option(None, help="a folder of gold records whose statements are measured "
                                          "(default ../shared/realdev/gold when present)"),
     no_gold: bool = typer.Option(False, "--no-gold", help="skip the gold records"),
@@ -110,11 +113,13 @@ def eval_cmd(
                                           extra=always)
         console.print(f"held-out folds from {len(rows)} statements; {len(always)} more always in training")
         _report(f"{cv}-fold CV", result, chosen)
-    heldout = heldout or (PROJECT_ROOT / train.HELDOUT_FILE)
-    if heldout.exists():
-        rows = train.read_examples([heldout])
-        console.print(f"held-out split {heldout.name}: {len(rows)} statements (shipped models)")
-        _report("held-out", train.evaluate(rows), chosen)
+    splits = ([("held-out", heldout)] if heldout else
+              [("dev", PROJECT_ROOT / train.DEV_FILE), ("held-out", PROJECT_ROOT / train.HELDOUT_FILE)])
+    for name, path in splits:
+        if path.exists():
+            rows = train.read_examples([path])
+            console.print(f"{name} split {path.name}: {len(rows)} statements (shipped models)")
+            _report(name, train.evaluate(rows), chosen)
     gold = None if no_gold else (gold or default_gold())
     if gold is not None:
         if not gold.is_dir():

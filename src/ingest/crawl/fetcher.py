@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
@@ -81,6 +83,13 @@ class HostGate:
 
 
 ADDRESS_TTL = 60.0  # seconds a host's address check is trusted
+
+
+@lru_cache(maxsize=1)
+def tls_context() -> ssl.SSLContext:
+    """One TLS context (with the CA bundle loaded) for every fetcher of the process: loading
+    the bundle costs more than a request, and a run has a fetcher per source."""
+    return httpx.create_ssl_context()
 
 
 class Shared:
@@ -153,7 +162,7 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser | str | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._client = httpx.AsyncClient(
-            follow_redirects=False, transport=transport,
+            follow_redirects=False, transport=transport, verify=tls_context(),
             timeout=httpx.Timeout(self.polite.timeout_seconds),
             headers={"User-Agent": self.polite.user_agent})
 
