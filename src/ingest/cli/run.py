@@ -104,11 +104,17 @@ def run_crawl(start_urls: list[str], config: Path | None, db: str | None, jobs: 
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
                         TextColumn("fetched {task.fields[fetched]}  parsing {task.fields[parsing]}"
                                    "  done {task.completed:.0f}"), TimeElapsedColumn(),
-                        console=err.get(), transient=True)
+                        console=err.get(), transient=True, refresh_per_second=4)
+
+    # a line per source; past PROGRESS_LINES sources, one line for them all
+    shared = (progress.add_task(f"{len(sources)} sources", total=None, fetched=0, parsing=0)
+              if len(sources) > PROGRESS_LINES else None)
+    totals = {"fetch": 0, "parse": 0, "done": 0}
 
     def on_event_for(source):
-        bar = progress.add_task(source.name, total=None, fetched=0, parsing=0)
-        counts = {"fetch": 0, "parse": 0, "done": 0}
+        bar = shared if shared is not None else progress.add_task(
+            source.name, total=None, fetched=0, parsing=0)
+        counts = totals if shared is not None else {"fetch": 0, "parse": 0, "done": 0}
 
         def on_event(event: str, _url: str, _status: str | None) -> None:
             counts[event] += 1
@@ -126,6 +132,8 @@ def run_crawl(start_urls: list[str], config: Path | None, db: str | None, jobs: 
         return
     print_crawls([s.as_dict() for s in summaries])
 
+
+PROGRESS_LINES = 8  # sources shown with a progress line each
 
 RUN_FIGURES = ("requests", "fetched", "due", "skipped_fresh", "not_modified", "changed", "new",
                "parsed", "unchanged", "gone", "seconds")

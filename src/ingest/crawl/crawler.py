@@ -318,17 +318,21 @@ class Crawler:
 
     def _follow(self, task: Task, links: list[Link]) -> int:
         """Schedule the page's report links (or record why not); return the attachment count."""
-        with self.frontier.looked_up([link.url for link in links]):
-            return self._follow_links(task, links)
+        kinds = [self._kind(task, link) for link in links]
+        kept = [(link, kind) for link, kind in zip(links, kinds)
+                if kind is not None and link.url != task.url]
+        with self.frontier.looked_up([link.url for link, _kind in kept]):
+            return self._follow_links(task, kept)
 
-    def _follow_links(self, task: Task, links: list[Link]) -> int:
+    def _kind(self, task: Task, link: Link) -> str | None:
+        kind = classify(link, self.source.patterns)
+        if task.kind == "api" and kind is None:
+            kind = "attachment" if self._is_file(link) else "article"
+        return kind
+
+    def _follow_links(self, task: Task, kept: list[tuple[Link, str]]) -> int:
         attachments, linked = 0, []
-        for link in links:
-            kind = classify(link, self.source.patterns)
-            if task.kind == "api" and kind is None:
-                kind = "attachment" if self._is_file(link) else "article"
-            if kind is None or link.url == task.url:
-                continue
+        for link, kind in kept:
             linked.append(link.url)
             if kind == "not_report":
                 self.frontier.record(link.url, kind="article", status="not_report",

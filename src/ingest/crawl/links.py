@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from lxml import etree, html
@@ -30,9 +31,11 @@ class Link:
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical_url(url: str) -> str:
     """Scheme and host lower-cased, default port and fragment dropped, "." and ".." resolved
-    and runs of "/" in the path collapsed (portals often print "//"); the query is kept."""
+    and runs of "/" in the path collapsed (portals often print "//"); the query is kept.
+    Remembered: every page of a portal repeats the same navigation links."""
     try:
         parts = urlsplit(urldefrag(url)[0])
         port = parts.port
@@ -46,7 +49,9 @@ def canonical_url(url: str) -> str:
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     if parts.username:
         netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
-    path = urlsplit(urljoin("http://h/", re.sub(r"/{2,}", "/", parts.path))).path  # dot segments
+    path = parts.path
+    if not path.startswith("/") or "//" in path or "/." in path:  # empty, runs of "/", dots
+        path = urlsplit(urljoin("http://h/", re.sub(r"/{2,}", "/", path))).path
     return urlunsplit((scheme, netloc, path, parts.query, ""))
 
 
