@@ -275,3 +275,48 @@ def test_ingest_train_twice_writes_byte_identical_models(tmp_path):
     assert files
     _, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", [str(f) for f in files], shallow=False)
     assert not mismatch and not errors
+
+
+def test_a_second_theme_needs_a_share_of_the_top_one_s_probability():
+    found = {"timeliness_update", "platform_channels"}
+    probs = {"timeliness_update": 0.9, "platform_channels": 0.45}
+    # the model found both; platform_channels scores only half of the top theme
+    assert themes.with_margin(found, set(), probs, found, share=0.6) == {"timeliness_update"}
+    assert themes.with_margin(found, set(), probs, found, share=0.5) == found
+    assert themes.with_margin(found, set(), probs, found, share=0.0) == found
+    # found by a cue, it stays where the model gives it at least the secondary cue floor
+    cue = {"platform_channels"}
+    assert themes.with_margin(found, cue, probs, {"timeliness_update"}, share=0.6, cue_floor=0.4) == found
+    assert themes.with_margin(found, cue, probs, {"timeliness_update"}, share=0.6, cue_floor=0.5) == \
+        {"timeliness_update"}
+    # without a theme the model found itself, the cue-found themes all stay
+    weak = {"timeliness_update": 0.2, "platform_channels": 0.05}
+    assert themes.with_margin(found, found, weak, set(), share=0.6, cue_floor=0.5) == found
+
+
+def test_assign_applies_the_configured_secondary_share(monkeypatch):
+    settings = {**themes.settings(), "secondary_share": 0.6, "secondary_cue_floor": 0.05}
+    monkeypatch.setattr(themes, "settings", lambda: settings)
+    probs = [{"timeliness_update": 0.9, "staff_capacity": 0.5}]
+    assert themes.assign(["x"], probs, method="model", threshold=0.4) == [["timeliness_update"]]
+    settings["secondary_share"] = 0.0
+    assert set(themes.assign(["x"], probs, method="model", threshold=0.4)[0]) == {"timeliness_update",
+                                                                                 "staff_capacity"}
+
+
+def test_thresholds_for_f_beta_below_one_are_no_lower_than_for_f1():
+    import numpy as np
+
+    from ingest.theme_model import best_threshold, f_beta
+
+    probs = np.array([0.35, 0.45, 0.55, 0.65, 0.75, 0.85])
+    gold = np.array([True, False, True, False, True, True])
+    assert best_threshold(probs, gold, 0.3, 0.7, beta=1.0) == 0.3   # recall: every positive
+    assert best_threshold(probs, gold, 0.3, 0.7, beta=0.5) == 0.7   # precision: only the sure ones
+    assert f_beta(probs >= 0.3, gold, 1.0) == 2 * 4 / (6 + 4)
+
+
+def test_the_shipped_model_was_calibrated_with_the_configured_beta():
+    from ingest.statements import nlp
+
+    assert nlp.themes_pipeline().params["beta"] == themes.settings()["model"]["beta"]

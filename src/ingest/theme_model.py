@@ -26,7 +26,7 @@ import numpy as np
 MODEL_FILE, WEIGHTS_FILE = "model.json", "weights.npy"
 DEFAULTS = {"ngram_min": 1, "ngram_max": 3, "words": False, "min_df": 2, "C": 16.0, "class_weight": None,
             "folds": 5, "min_threshold": 0.2, "max_threshold": 0.7, "calibrate_skip": ["statements_generated"],
-            "source_weights": {}, "cue_floor_grid": [], "cue_floor_skip": []}
+            "source_weights": {}, "cue_floor_grid": [], "cue_floor_skip": [], "beta": 1.0}
 _CHUNKS = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
@@ -154,27 +154,32 @@ def _fit_weights(texts: list[str], labels: np.ndarray, p: dict, seed: int, weigh
     return vocab, idf, weights, bias
 
 
-def best_threshold(probs: np.ndarray, gold: np.ndarray, lo: float, hi: float) -> float:
-    """The cut in [lo, hi] (steps of 0.05) with the best F1 of `probs` against `gold`."""
+def f_beta(pred: np.ndarray, gold: np.ndarray, beta: float = 1.0) -> float:
+    """F-beta of boolean predictions against gold (beta < 1 weighs precision more; 1 is F1)."""
+    tp = float((pred & gold).sum())
+    b2 = beta * beta
+    denom = b2 * float(gold.sum()) + float(pred.sum())
+    return (1 + b2) * tp / denom if denom else 0.0
+
+
+def best_threshold(probs: np.ndarray, gold: np.ndarray, lo: float, hi: float, beta: float = 1.0) -> float:
+    """The cut in [lo, hi] (steps of 0.05) with the best F-beta of `probs` against `gold`."""
     best, best_f1 = 0.5, -1.0
     for cut in np.arange(lo, hi + 1e-9, 0.05):
-        pred = probs >= cut
-        tp = float((pred & gold).sum())
-        f1 = 2 * tp / (pred.sum() + gold.sum()) if pred.sum() + gold.sum() else 0.0
+        f1 = f_beta(probs >= cut, gold, beta)
         if f1 > best_f1 + 1e-12:
             best, best_f1 = round(float(cut), 2), f1
     return best
 
 
-def best_cue_floor(probs: np.ndarray, cues: np.ndarray, gold: np.ndarray, cut: float, grid: list[float]) -> float:
-    """The floor in `grid` (lowest first on ties) with the best F1 of the union `probs >= cut`
+def best_cue_floor(probs: np.ndarray, cues: np.ndarray, gold: np.ndarray, cut: float, grid: list[float],
+                   beta: float = 1.0) -> float:
+    """The floor in `grid` (lowest first on ties) with the best F-beta of the union `probs >= cut`
     or (`cues` and `probs >= floor`) against `gold`: how sure the model must be before a cue
     word counts for its theme."""
     best, best_f1 = 0.0, -1.0
     for floor in sorted(grid):
-        pred = (probs >= cut) | (cues & (probs >= floor))
-        tp = float((pred & gold).sum())
-        f1 = 2 * tp / (pred.sum() + gold.sum()) if pred.sum() + gold.sum() else 0.0
+        f1 = f_beta((probs >= cut) | (cues & (probs >= floor)), gold, beta)
         if f1 > best_f1 + 1e-12:
             best, best_f1 = float(floor), f1
     return best
@@ -187,7 +192,8 @@ def fit(rows: list[dict], ids: list[str], params: dict | None = None, seed: int 
     in `calibrate_skip`: statements composed from phrases are easier than written ones), and
     with `cue_fn` (text -> cue-found theme ids) and a `cue_floor_grid`, each theme's cue floor
     chosen on the same out-of-fold predictions (of the rows whose source is not in
-    `cue_floor_skip`)."""
+    `cue_floor_skip`). Both are chosen for the best F-beta (`beta`: 1 is F1, below 1 weighs
+    precision more)."""
     p = {**DEFAULTS, **(params or {})}
     texts = [r["text"] for r in rows]
     labels = np.array([[t in r["themes"] for t in ids] for r in rows], dtype=bool)
@@ -203,14 +209,16 @@ def fit(rows: list[dict], ids: list[str], params: dict | None = None, seed: int 
         oof[held] = 1.0 / (1.0 + np.exp(-part.logits([texts[i] for i in held])))
     keep = np.array([r.get("source") not in set(p["calibrate_skip"]) for r in rows])
     keep = keep if keep.any() else np.ones(len(rows), dtype=bool)
-    thresholds = {t: best_threshold(oof[keep, j], labels[keep, j], p["min_threshold"], p["max_threshold"])
+    beta = float(p.get("beta") or 1.0)
+    thresholds = {t: best_threshold(oof[keep, j], labels[keep, j], p["min_threshold"], p["max_threshold"], beta)
                   for j, t in enumerate(ids)}
     floors = {}
     if cue_fn is not None and p["cue_floor_grid"]:
         used = np.array([r.get("source") not in set(p["cue_floor_skip"]) for r in rows])
         found = [set(cue_fn(texts[i])) for i in np.flatnonzero(used)]
         cues = np.array([[t in f for t in ids] for f in found], dtype=bool)
-        floors = {t: best_cue_floor(oof[used, j], cues[:, j], labels[used, j], thresholds[t], p["cue_floor_grid"])
+        floors = {t: best_cue_floor(oof[used, j], cues[:, j], labels[used, j], thresholds[t], p["cue_floor_grid"],
+                                     beta)
                   for j, t in enumerate(ids)}
     vocab, idf, w, b = _fit_weights(texts, labels, p, seed, weight)
     return ThemeModel(ids, vocab, idf, w, b, thresholds, {**p, "rows": len(texts)}, floors)

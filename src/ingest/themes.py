@@ -5,7 +5,9 @@ Three ways to tag a statement, measured against each other by `ingest eval`:
 `ingest.theme_model`, scores the theme at or above that theme's calibrated threshold) and
 `both` (the union, where a cue counts only if the model gives its theme at least `cue_floor`:
 the cue words occur, but the model sees nothing of the theme). A statement keeps at most
-`max_themes` themes: cue-found ones first, then the most probable.
+`max_themes` themes: cue-found ones first, then the most probable; with `secondary_share`, a theme
+besides the model's most probable one only where the model scores it at least that share of the
+top one's probability (or, cue-found, at least `secondary_cue_floor`).
 Which method the pipeline uses, the cap and the floor of the scores a record carries
 (`theme_scores`) are data in config/statements.yaml (`themes:`).
 """
@@ -91,6 +93,22 @@ def capped(found: set[str], probs: dict[str, float], limit: int) -> list[str]:
     return [tid for tid in theme_ids() if tid in found]
 
 
+def with_margin(found: set[str], cues: set[str], probs: dict[str, float], model_found: set[str],
+                share: float = 0.0, cue_floor: float = 0.0) -> set[str]:
+    """Of the found themes, the model's most probable one (where the model found it itself) and
+    the others it scores at least `share` of that one's probability; a cue-found other theme
+    also where the model gives it at least `cue_floor` (a cue counts less where the model is
+    confident about another theme). Without a model-found theme (or with share 0) all stay."""
+    if not share or not found:
+        return found
+    top = max(found, key=lambda t: (probs.get(t, 0.0), -theme_ids().index(t) if t in theme_ids() else 0))
+    if top not in model_found:
+        return found
+    bar = share * probs.get(top, 0.0)
+    return {t for t in found if t == top or probs.get(t, 0.0) >= bar
+            or (t in cues and cue_floor and probs.get(t, 0.0) >= cue_floor)}
+
+
 def scores_above_floor(probs: dict[str, float], floor: float | None = None) -> dict[str, float]:
     """The {theme_id: probability} a record carries: themes at or above `themes.floor`, rounded."""
     cut = float(settings().get("floor", 0.1)) if floor is None else floor
@@ -126,11 +144,16 @@ def assign(texts: list[str], probs: list[dict[str, float]] | None = None,
     if method != "cues" and threshold is None:
         threshold = thresholds()
     floors = cue_floor_map(cue_floors) if method == "both" else {}
+    share = float(settings().get("secondary_share") or 0.0) if method != "cues" else 0.0
+    cue_floor2 = float(settings().get("secondary_cue_floor") or 0.0)
     out = []
     for text, p in zip(texts, probs):
         cues = set(cue_themes(text)) if method in ("cues", "both") else set()
         if p and floors:
             cues = {t for t in cues if p.get(t, 0.0) >= floors.get(t, 0.0)}
-        found = cues | (set(model_themes(p, threshold)) if method in ("model", "both") else set())
+        by_model = set(model_themes(p, threshold)) if method in ("model", "both") else set()
+        found = cues | by_model
+        if p:
+            found = with_margin(found, cues, p, by_model, share, cue_floor2)
         out.append(capped(found, {t: p.get(t, 0.0) + (t in cues) for t in found}, limit))
     return out
