@@ -73,36 +73,46 @@ def _first_per_year(docs) -> dict[int, object]:
 
 def refresh(session, keys, years=None) -> None:
     """Recompute the series checks of the agency keys given: of every ok report, or with
-    `years` only of the pairs that a report of those years is part of (a report just saved).
-    Reports are read whole (with their records) only where they form a pair."""
-    for key in {k for k in keys if k}:
-        query = select(Document.id, Document.year).where(
-            Document.agency_key == key, Document.status == "ok", Document.year.is_not(None))
-        if years is not None:
-            near = {y + d for y in years if y is not None for d in (-1, 0, 1)}
-            query = query.where(Document.year.in_(near))
-        docs = session.execute(query.order_by(Document.year, Document.id)).all()
-        by_year = _first_per_year(docs)
-        later = [d.id for d in docs if years is None or d.year in years or d.year - 1 in years]
-        if later:
-            session.execute(delete(CheckRow).where(CheckRow.document_id.in_(later),
-                                                   CheckRow.scope == "series"))
-        pairs = [(by_year[year - 1].id, cur.id, year) for year, cur in by_year.items()
-                 if year - 1 in by_year and cur.id in later]
-        if not pairs:
-            continue
-        whole = {d.id: d for d in session.scalars(select(Document).where(
-            Document.id.in_({i for pair in pairs for i in pair[:2]})))}
-        rows = []
-        for prev_id, cur_id, year in pairs:
-            prev, cur = whole[prev_id], whole[cur_id]
-            for found in (carry_over(prev, cur), request_jump(prev, cur)):
-                if found is not None:
-                    rows.append({"document_id": cur.id, "scope": "series", **found,
-                                 "fingerprint": fingerprint(found["rule"], key, year,
-                                                            compared_values(None, found["evidence"]))})
-        if rows:
-            session.execute(insert(CheckRow), rows)
+    `years` only of the pairs that a report of those years is part of (a report just saved)."""
+    refresh_many(session, {key: years for key in keys})
+
+
+def refresh_many(session, touched: dict) -> None:
+    """`refresh` for many agency keys at once ({key: years, or None for every year}), in a
+    few statements for all of them. Reports are read whole (with their records) only where
+    they form a pair."""
+    touched = {k: v for k, v in touched.items() if k}
+    if not touched:
+        return
+    docs = session.execute(select(Document.id, Document.year, Document.agency_key).where(
+        Document.agency_key.in_(touched), Document.status == "ok", Document.year.is_not(None))
+        .order_by(Document.year, Document.id)).all()
+    later, pairs = [], []
+    for key, years in touched.items():
+        near = None if years is None else {y + d for y in years if y is not None for d in (-1, 0, 1)}
+        mine = [d for d in docs if d.agency_key == key and (near is None or d.year in near)]
+        by_year = _first_per_year(mine)
+        now = {d.id for d in mine if years is None or d.year in years or d.year - 1 in years}
+        later += sorted(now)
+        pairs += [(key, by_year[year - 1].id, cur.id, year) for year, cur in by_year.items()
+                  if year - 1 in by_year and cur.id in now]
+    if later:
+        session.execute(delete(CheckRow).where(CheckRow.document_id.in_(later),
+                                               CheckRow.scope == "series"))
+    if not pairs:
+        return
+    whole = {d.id: d for d in session.scalars(select(Document).where(
+        Document.id.in_({i for pair in pairs for i in pair[1:3]})))}
+    rows = []
+    for key, prev_id, cur_id, year in pairs:
+        prev, cur = whole[prev_id], whole[cur_id]
+        for found in (carry_over(prev, cur), request_jump(prev, cur)):
+            if found is not None:
+                rows.append({"document_id": cur.id, "scope": "series", **found,
+                             "fingerprint": fingerprint(found["rule"], key, year,
+                                                        compared_values(None, found["evidence"]))})
+    if rows:
+        session.execute(insert(CheckRow), rows)
 
 
 # ---- recurring problems and the series view --------------------------------------------------

@@ -27,10 +27,13 @@ class ChildRows:
         self.checks: list[dict] = []
         self.statements: list[dict] = []   # with "_themes" (written to statement_themes)
         self.units: list[dict] = []        # search units of sections
+        self.docs: dict[int, object] = {}   # document id -> its Document
 
-    def add(self, document_id: int, agency_key: str | None, year: int | None,
-            record: Record) -> None:
-        """Queue the rows of one document's record."""
+    def add(self, doc, record: Record) -> None:
+        """Queue the rows of one document's record (`doc`: its stored Document; its checks'
+        fingerprints are taken when written, after the batch's agency keys are resolved)."""
+        document_id = doc.id
+        self.docs[document_id] = doc
         self.sections += [{"document_id": document_id, "position": i, "section_id": s.id,
                            "heading": s.heading, "text": s.text}
                           for i, s in enumerate(record.sections)]
@@ -38,9 +41,7 @@ class ChildRows:
                         "value": v, "printed": record.cell_text.get(t, {}).get(r, {}).get(c)}
                        for t, r, c, v in _cells(record)]
         self.checks += [{"document_id": document_id, "rule": c.rule, "ok": c.ok,
-                         "detail": c.detail, "evidence": c.evidence, "scope": "report",
-                         "fingerprint": fingerprint(c.rule, agency_key, year,
-                                                    compared_values(c.detail, c.evidence))}
+                         "detail": c.detail, "evidence": c.evidence, "scope": "report"}
                         for c in record.checks]
         self.statements += [{"document_id": document_id, "position": i, "section": st.section,
                              "type": st.type, "text": st.text, "_themes": st.themes}
@@ -51,10 +52,15 @@ class ChildRows:
         """Forget the queued rows of a document (it became a duplicate in this batch)."""
         for name in ("sections", "cells", "checks", "statements", "units"):
             setattr(self, name, [r for r in getattr(self, name) if r["document_id"] != document_id])
+        self.docs.pop(document_id, None)
 
     def write(self, session: Session) -> None:
         """Insert everything queued, one statement per table, and forget it."""
         connection = session.connection()
+        for row in self.checks:
+            doc = self.docs[row["document_id"]]
+            row["fingerprint"] = fingerprint(row["rule"], doc.agency_key, doc.year,
+                                             compared_values(row["detail"], row["evidence"]))
         for model, rows in ((SectionRow, self.sections), (TableCell, self.cells),
                             (CheckRow, self.checks)):
             if rows:

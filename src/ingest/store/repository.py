@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import agencies, series
 from ..record import Record
@@ -96,11 +97,17 @@ class Store:
         with self.writer.begin() as session:
             touched: dict[str, set | None] = {}  # agency key -> years to refresh (None: all)
             rows = ChildRows()
-            saved = [_save_one(session, touched, rows, **item) for item in items]
+            found = _by_hash(session, [item["sha256"] for item in items])
+            written: list[Document] = []
+            saved = [_save_one(session, found, touched, rows, written, **item) for item in items]
             session.flush()
+            for key in _resolve_keys(session, written):  # every pair of an agency rekeyed
+                _touch(touched, key, None)
+            for doc in written:
+                if doc.year is not None:  # a report without a year is in no series
+                    _touch(touched, doc.agency_key, {doc.year})
             rows.write(session)
-            for key, years in touched.items():
-                series.refresh(session, {key}, years)
+            series.refresh_many(session, touched)
             return saved
 
     def records(self) -> Iterator[dict]:
@@ -193,23 +200,35 @@ class Store:
         self.close()
 
 
-def _save_one(session: Session, touched: dict, rows: ChildRows, *, uri, sha256, media_type,
-              status, reason, record, parser_version) -> Saved:
-    """Write one document in `session` and queue its rows in `rows`; note in `touched` the
-    agency keys (and years) whose series checks need a refresh."""
-    doc = session.scalar(select(Document).where(Document.sha256 == sha256).with_for_update())
+def _by_hash(session: Session, hashes: list[str]) -> dict[str, Document]:
+    """The stored documents with these hashes, locked for this transaction."""
+    found: dict[str, Document] = {}
+    for start in range(0, len(hashes), 500):
+        for doc in session.scalars(select(Document).where(
+                Document.sha256.in_(hashes[start:start + 500])).with_for_update()):
+            found[doc.sha256] = doc
+    return found
+
+
+def _save_one(session: Session, found: dict, touched: dict, rows: ChildRows, written: list,
+              *, uri, sha256, media_type, status, reason, record, parser_version) -> Saved:
+    """Write one document in `session` (`found`: the batch's stored documents by hash) and
+    queue its rows in `rows`; a document with a record goes to `written` (its agency key is
+    resolved with the batch's); note in `touched` the old agency key whose series changes."""
+    doc = found.get(sha256)
     if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
         _add_source(session, doc.id, uri)
         return Saved(doc.id, doc.status, doc.reason)
     new = doc is None
     if not new:
         _delete_children(session, doc.id, rows)
-    old_key, old_year = (None, None) if new else (doc.agency_key, doc.year)
+        if doc.year is not None:
+            _touch(touched, doc.agency_key, {doc.year})
     if status == "ok" and record is not None:
         status, reason, record = _one_copy_per_report(session, None if new else doc.id,
                                                       record, rows)
     if new:
-        doc = Document(sha256=sha256)
+        doc = found[sha256] = Document(sha256=sha256)
     _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
                    record=record, parser_version=parser_version)
     if new:
@@ -219,12 +238,8 @@ def _save_one(session: Session, touched: dict, rows: ChildRows, *, uri, sha256, 
     else:
         _add_source(session, doc.id, uri)
     if record is not None:
-        for key in _resolve_keys(session, doc):  # every pair of an agency whose key changed
-            _touch(touched, key, None)
-        rows.add(doc.id, doc.agency_key, doc.year, record)
-    for key, year in ((old_key, old_year), (doc.agency_key, doc.year)):
-        if year is not None:  # a report without a year is in no series
-            _touch(touched, key, {year})
+        written.append(doc)
+        rows.add(doc, record)
     return Saved(doc.id, status, reason)
 
 
@@ -291,27 +306,36 @@ def _fill_document(doc: Document, *, uri: str, media_type: str | None, status: s
     doc.updated_at = utcnow()
 
 
-def _resolve_keys(session: Session, doc: Document) -> set[str]:
-    """Re-key the stored documents that share `doc`'s lowest place unit and organ (a parent
-    unit is added where two parents of it are stored); return the keys that changed."""
-    if not doc.agency_key:
+def _resolve_keys(session: Session, docs: list[Document]) -> set[str]:
+    """Re-key the stored documents that share a lowest place unit and organ with one of
+    `docs` (a parent unit is added where two parents of it are stored), in one query per 50
+    such units; return the keys that changed."""
+    bases = sorted({agencies.parse(d.agency).base_key for d in docs if d.agency_key})
+    if not bases:
         return set()
-    base = agencies.parse(doc.agency).base_key
-    others = session.execute(select(Document.id, Document.agency, Document.agency_key).where(
-        Document.agency.is_not(None), Document.id != doc.id,
-        (Document.agency_key == base) | Document.agency_key.endswith(base, autoescape=True))).all()
-    group = [o for o in others if agencies.parse(o.agency).base_key == base]
-    keys = agencies.resolve_keys([o.agency for o in group] + [doc.agency])
-    touched = set()
-    for other in group:
-        if other.agency_key != keys[other.agency]:
-            touched |= {other.agency_key, keys[other.agency]}
-            session.execute(update(Document).where(Document.id == other.id)
-                            .values(agency_key=keys[other.agency]))
-    if doc.agency_key != keys[doc.agency]:
-        touched |= {doc.agency_key, keys[doc.agency]}
-        doc.agency_key = keys[doc.agency]
-    return touched - {None}
+    stored: dict[int, tuple[str, str | None]] = {}
+    for start in range(0, len(bases), 50):
+        chunk = bases[start:start + 50]
+        for row in session.execute(select(Document.id, Document.agency, Document.agency_key)
+                                   .where(Document.agency.is_not(None),
+                                          or_(Document.agency_key.in_(chunk),
+                                              *(Document.agency_key.endswith(b, autoescape=True)
+                                                for b in chunk)))):
+            stored[row.id] = (row.agency, row.agency_key)
+    wanted = set(bases)
+    group = {i: v for i, v in stored.items() if agencies.parse(v[0]).base_key in wanted}
+    keys = agencies.resolve_keys(agency for agency, _key in group.values())
+    changed = {i: keys[agency] for i, (agency, key) in group.items() if key != keys[agency]}
+    if not changed:
+        return set()
+    table = Document.__table__
+    session.execute(update(table).where(table.c.id == bindparam("_id"))
+                    .values(agency_key=bindparam("_key")),
+                    [{"_id": i, "_key": k} for i, k in changed.items()])
+    for obj in list(session.identity_map.values()):  # loaded copies see the new keys
+        if isinstance(obj, Document) and obj.id in changed:
+            set_committed_value(obj, "agency_key", changed[obj.id])
+    return ({group[i][1] for i in changed} | set(changed.values())) - {None}
 
 
 def _url_dict(row: Url) -> dict:
