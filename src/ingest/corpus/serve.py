@@ -17,7 +17,10 @@ from urllib.parse import unquote, urlsplit
 
 class QuietHandler(SimpleHTTPRequestHandler):
     """Static files without a log line per request. A URL with a query string is served from
-    the file named with it (`index.php?page=2`), as the styled sample portals write them."""
+    the file named with it (`index.php?page=2`), as the styled sample portals write them.
+    Connections are kept alive between requests, as a portal's web server keeps them."""
+
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         pass
