@@ -149,7 +149,16 @@ def test_reopening_keeps_data_and_schema_is_at_head(db_url, record_factory, save
         assert len(list(store.records())) == 1
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
-                == "0005"
+                == "0006"
+
+
+def test_the_stored_copy_of_a_report_is_found_through_the_agency_year_index(store):
+    if store.dialect != "sqlite":
+        pytest.skip("reads SQLite's query plan")
+    with store.engine.connect() as conn:
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN SELECT id FROM documents WHERE "
+                                    "status = 'ok' AND agency = 'x' AND year = 2024").all()
+    assert "ix_documents_agency_year" in " ".join(str(row) for row in plan)
 
 
 def test_sqlite_defaults_wal_and_foreign_keys(tmp_path, monkeypatch):

@@ -31,7 +31,7 @@ from ..readers import HTML, sniff
 from .classify import classify, not_report_reason
 from .dedupe import ContentOwners
 from .fetcher import Fetched, Fetcher, Shared
-from .frontier import FLUSH_SECONDS, Frontier, Task
+from .frontier import FLUSH_SECONDS, Frontier, Task, flush_frontiers
 from .links import Link, extract_links
 from .revisit import FINAL, fresh, next_due
 from .safety import out_of_scope
@@ -105,6 +105,7 @@ class Crawler:
         self.store = store
         self.ingestor = ingestor
         self.writer = writer or BatchWriter(ingestor)
+        self.flush_own = True  # False: crawl_many flushes every frontier together
         self.on_event = on_event or (lambda *_a: None)
         self.fetcher = fetcher or Fetcher(source)
         self.revalidate_all = revalidate_all
@@ -133,14 +134,15 @@ class Crawler:
         workers = [asyncio.create_task(self._worker())
                    for _ in range(self.source.politeness.per_host_concurrency
                                   * max(1, len(self.source.scope_hosts)) + 1)]
-        flusher = asyncio.create_task(self._flush_often())
+        flusher = asyncio.create_task(self._flush_often()) if self.flush_own else None
         async with self.fetcher:
             await self.frontier.queue.join()
             for worker in workers:
                 worker.cancel()
             while self._parses:
                 await asyncio.gather(*list(self._parses))
-        flusher.cancel()
+        if flusher is not None:
+            flusher.cancel()
         self.frontier.flush()
         self.summary.requests = self.fetcher.requests
         self.summary.bytes = self.fetcher.bytes_received
@@ -483,7 +485,21 @@ async def crawl_many(sources: list[Source], store, ingestor: Ingestor, *,
     crawlers = [Crawler(s, store, ingestor, on_event=on_event(s) if on_event else None,
                         fetcher=Fetcher(s, shared=shared), revalidate_all=revalidate_all,
                         documents=documents, writer=writer) for s in sources]
-    return list(await asyncio.gather(*(c.run() for c in crawlers)))
+    for crawler in crawlers:
+        crawler.flush_own = False
+    flusher = asyncio.create_task(flush_together(store, [c.frontier for c in crawlers]))
+    try:
+        return list(await asyncio.gather(*(c.run() for c in crawlers)))
+    finally:
+        flusher.cancel()
+
+
+async def flush_together(store, frontiers: list[Frontier]) -> None:
+    """Every FLUSH_SECONDS, the buffered url rows of all `frontiers` in one transaction (a
+    run over hundreds of sources writes once a second, not once per source a second)."""
+    while True:
+        await asyncio.sleep(FLUSH_SECONDS)
+        flush_frontiers(store, frontiers)
 
 
 def crawl_sources(sources: list[Source], store, jobs: int = 2, ingestor: Ingestor | None = None,

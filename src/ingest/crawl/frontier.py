@@ -61,10 +61,12 @@ class Frontier:
 
     def flush(self) -> None:
         """Write the buffered rows in one transaction."""
-        if self._pending:
-            pending, self._pending = self._pending, {}
-            write_urls(self.store, pending, self._stored)
-            self._stored.update(pending)
+        flush_frontiers(self.store, [self])
+
+    def _take(self) -> dict[str, dict]:
+        """The buffered rows, handed over for writing (they count as stored from now on)."""
+        pending, self._pending = self._pending, {}
+        return pending
 
     def schedule(self, task: Task) -> bool:
         """Queue `task` unless its URL is already scheduled in this run; persist new URLs."""
@@ -150,3 +152,20 @@ class Frontier:
                 if r["status"] in ("queued", "fetching") and r["source"] == self.source]
         rows.sort(key=lambda r: (r["depth"] or 0, r.get("id") or 0))
         return [Task(r["url"], r["kind"], r["depth"] or 0, r["parent_url"]) for r in rows]
+
+
+def flush_frontiers(store, frontiers: list[Frontier]) -> None:
+    """Write the buffered rows of many frontiers (one store) in one transaction."""
+    batches = [(f, f._take()) for f in frontiers if f._pending]
+    if not batches:
+        return
+    rows: dict[str, dict] = {}
+    stored: set[str] = set()  # of these rows, the ones with a row in the store already
+    for f, pending in batches:
+        for url, fields in pending.items():  # a URL two sources share: both sets of fields
+            rows.setdefault(url, {}).update(fields)
+            if url in f._stored:
+                stored.add(url)
+    write_urls(store, rows, stored)
+    for f, pending in batches:
+        f._stored.update(pending)
