@@ -17,7 +17,7 @@ from ..ingest import Ingestor, Outcome, Parsed
 class BatchWriter:
     """Stores parse outcomes for many crawlers of one event loop, in batches."""
 
-    def __init__(self, ingestor: Ingestor, max_batch: int = 50, max_wait: float = 0.5):
+    def __init__(self, ingestor: Ingestor, max_batch: int = 100, max_wait: float = 1.0):
         self.ingestor = ingestor
         self.max_batch = max_batch
         self.max_wait = max_wait

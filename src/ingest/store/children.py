@@ -1,7 +1,7 @@
 """The rows a stored record becomes, written for a whole batch of documents at once.
 
 Given the documents of one save batch with their records, `ChildRows` collects their
-sections, table cells, checks, statements with their themes and search units, and writes
+sources, sections, table cells, checks, statements with their themes and search units, and writes
 each kind in one executemany at the end of the batch (Core inserts: no ORM bookkeeping
 per row), instead of a round trip per kind per document.
 """
@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from ..record import Record
 from ..search.index import section_units, write_units
 from ..verdicts import compared_values, fingerprint
-from .models import CheckRow, SectionRow, StatementRow, StatementTheme, TableCell
+from .models import (CheckRow, DocumentSource, SectionRow, StatementRow, StatementTheme,
+                     TableCell)
 
 
 class ChildRows:
@@ -28,6 +29,7 @@ class ChildRows:
         self.statements: list[dict] = []   # with "_themes" (written to statement_themes)
         self.units: list[dict] = []        # search units of sections
         self.docs: dict[int, object] = {}   # document id -> its Document
+        self.sources: list[dict] = []       # where new documents were found (kept on drop)
 
     def add(self, doc, record: Record) -> None:
         """Queue the rows of one document's record (`doc`: its stored Document; its checks'
@@ -61,8 +63,8 @@ class ChildRows:
             doc = self.docs[row["document_id"]]
             row["fingerprint"] = fingerprint(row["rule"], doc.agency_key, doc.year,
                                              compared_values(row["detail"], row["evidence"]))
-        for model, rows in ((SectionRow, self.sections), (TableCell, self.cells),
-                            (CheckRow, self.checks)):
+        for model, rows in ((DocumentSource, self.sources), (SectionRow, self.sections),
+                            (TableCell, self.cells), (CheckRow, self.checks)):
             if rows:
                 connection.execute(insert(model.__table__), rows)
         units = list(self.units)

@@ -234,7 +234,7 @@ def _save_one(session: Session, found: dict, touched: dict, rows: ChildRows, wri
     if new:
         session.add(doc)
         session.flush()  # its id
-        session.add(DocumentSource(document_id=doc.id, uri=uri))
+        rows.sources.append({"document_id": doc.id, "uri": uri})
     else:
         _add_source(session, doc.id, uri)
     if record is not None:

@@ -42,11 +42,13 @@ def stored_copy(session: Session, record: Record, exclude: int | None) -> Docume
     meta, here = record.meta, host(record.source.uri)
     if not (here and meta.agency and meta.year):
         return None
-    query = select(Document).where(Document.status == "ok", Document.agency == meta.agency,
-                                   Document.year == meta.year).order_by(Document.id)
+    query = select(Document.id, Document.uri).where(
+        Document.status == "ok", Document.agency == meta.agency,
+        Document.year == meta.year).order_by(Document.id)
     if exclude is not None:
         query = query.where(Document.id != exclude)
-    return next((doc for doc in session.scalars(query) if host(doc.uri) == here), None)
+    found = next((row.id for row in session.execute(query) if host(row.uri) == here), None)
+    return None if found is None else session.get(Document, found)
 
 
 def reason(doc: Document) -> str:
