@@ -149,10 +149,12 @@ class Store:
     def get_urls(self, urls: list[str]) -> dict[str, dict]:
         """The stored rows of those of `urls` that have one, by URL."""
         found: dict[str, dict] = {}
-        with self.session() as session:
+        table = Url.__table__
+        with self.engine.connect() as connection:  # plain rows: no ORM objects to build
             for start in range(0, len(urls), 500):
-                for row in session.scalars(select(Url).where(Url.url.in_(urls[start:start + 500]))):
-                    found[row.url] = _url_dict(row)
+                for row in connection.execute(select(table).where(
+                        table.c.url.in_(urls[start:start + 500]))):
+                    found[row.url] = dict(row._mapping)
         return found
 
     def upsert_url(self, url: str, **fields) -> None:
