@@ -137,15 +137,10 @@ def _has_reader(media_type: str) -> bool:
 
 
 def _worker_init() -> None:
-    import os
-
     from .limits import cap_memory
     from .settings import load_settings
 
-    settings = load_settings()
-    cap_memory(settings.limits.max_memory_mb)
-    if settings.crawl.worker_nice and hasattr(os, "nice"):
-        os.nice(settings.crawl.worker_nice)  # the feeding process (fetch, store) goes first
+    cap_memory(load_settings().limits.max_memory_mb)
 
 
 # (uri, data, path) -> a future whose .result() is a `Parsed` (a pool's or a task runner's)

@@ -74,7 +74,6 @@ class CrawlSettings(_Strict):
     """A run over many sources (per-source politeness is in config/sources.yaml)."""
 
     max_in_flight: int = Field(32, ge=1)  # requests in flight over all hosts at once
-    worker_nice: int = Field(5, ge=0, le=19)  # parse workers yield the CPU to the process feeding them
 
 
 class Settings(_Strict):
