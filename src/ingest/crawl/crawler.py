@@ -95,7 +95,8 @@ def served_as_note(content_type: str | None, sniffed: str) -> str:
 
 
 class Crawler:
-    """One run over one source; `await Crawler(...).run()` returns a CrawlSummary."""
+    """One run over one source; `await Crawler(...).run()` returns a CrawlSummary. Its url
+    rows are written as it ends and, meanwhile, by `crawl_many` (`flush_together`)."""
 
     def __init__(self, source: Source, store, ingestor: Ingestor, *,
                  on_event: Event | None = None, fetcher: Fetcher | None = None,
@@ -105,7 +106,6 @@ class Crawler:
         self.store = store
         self.ingestor = ingestor
         self.writer = writer or BatchWriter(ingestor)
-        self.flush_own = True  # False: crawl_many flushes every frontier together
         self.on_event = on_event or (lambda *_a: None)
         self.fetcher = fetcher or Fetcher(source)
         self.revalidate_all = revalidate_all
@@ -134,26 +134,18 @@ class Crawler:
         workers = [asyncio.create_task(self._worker())
                    for _ in range(self.source.politeness.per_host_concurrency
                                   * max(1, len(self.source.scope_hosts)) + 1)]
-        flusher = asyncio.create_task(self._flush_often()) if self.flush_own else None
         async with self.fetcher:
             await self.frontier.queue.join()
             for worker in workers:
                 worker.cancel()
             while self._parses:
                 await asyncio.gather(*list(self._parses))
-        if flusher is not None:
-            flusher.cancel()
         self.frontier.flush()
         self.summary.requests = self.fetcher.requests
         self.summary.bytes = self.fetcher.bytes_received
         self._close_run(started_at)
         self.summary.seconds = round(time.monotonic() - started, 3)
         return self.summary
-
-    async def _flush_often(self) -> None:
-        while True:
-            await asyncio.sleep(FLUSH_SECONDS)
-            self.frontier.flush()
 
     def _close_run(self, started_at: datetime) -> None:
         """Seen / vanished links, the layout alarm and this run's `crawl_runs` row."""
@@ -485,8 +477,6 @@ async def crawl_many(sources: list[Source], store, ingestor: Ingestor, *,
     crawlers = [Crawler(s, store, ingestor, on_event=on_event(s) if on_event else None,
                         fetcher=Fetcher(s, shared=shared), revalidate_all=revalidate_all,
                         documents=documents, writer=writer) for s in sources]
-    for crawler in crawlers:
-        crawler.flush_own = False
     flusher = asyncio.create_task(flush_together(store, [c.frontier for c in crawlers]))
     try:
         return list(await asyncio.gather(*(c.run() for c in crawlers)))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .state import source_urls, write_urls
 
 FLUSH_EVERY = 100      # buffered url rows written together
-FLUSH_SECONDS = 1.0    # ... or this often (Crawler.run)
+FLUSH_SECONDS = 1.0    # ... or this often (crawler.flush_together)
 
 
 @dataclass(frozen=True)

@@ -142,9 +142,7 @@ class Store:
 
     # ---- crawl state -----------------------------------------------------------------
     def get_url(self, url: str) -> dict | None:
-        with self.session() as session:
-            row = session.scalar(select(Url).where(Url.url == url))
-            return _url_dict(row) if row else None
+        return self.get_urls([url]).get(url)
 
     def get_urls(self, urls: list[str]) -> dict[str, dict]:
         """The stored rows of those of `urls` that have one, by URL."""
