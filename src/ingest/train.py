@@ -1,10 +1,12 @@
 """Training and cross-validation of the statement models (type and themes).
 
 Labelled statements are JSON lines `{"text", "label", "themes"}`: the training files
-(DATA_FILES), a development split the cue rules were refined against (DEV_FILE: written apart
+(DATA_FILES), a development split the cue rules are refined against (DEV_FILE: written apart
 from the training data, never trained on, its errors studied) and a held-out split written apart
 from both by another hand (HELDOUT_FILE: no cue, threshold or setting is tuned on it, nobody
-tuning looked at it; it is only reported on). `train_models` fits the type `textcat` (spaCy,
+tuning looked at it; it is only reported on). Splits rotate: when a held-out split has been
+measured often enough to steer decisions, a new one is written apart, the old one becomes the
+dev split and the old dev split joins training (APART_FILE). `train_models` fits the type `textcat` (spaCy,
 config/textcat.cfg) and the theme model (`ingest.theme_model`, parameters in
 config/statements.yaml `themes.model`) and writes them to models/; `cross_validate` measures type
 macro-F1 and theme micro-F1 (cue rules, model, both) over k seeded folds; `evaluate` measures
@@ -38,8 +40,8 @@ from .theme_model import ThemeModel
 TYPES = ("problem", "improvement", "other")
 EVAL_TYPES = ("problem", "improvement")
 DATA_FILES = ("data/statements.jsonl", "data/statements_extra.jsonl", "data/statements_generated.jsonl",
-              "data/statements_written.jsonl")
-EVAL_FILE, EXTRA_FILE, GENERATED_FILE, WRITTEN_FILE = DATA_FILES
+              "data/statements_written.jsonl", "data/statements_apart.jsonl")
+EVAL_FILE, EXTRA_FILE, GENERATED_FILE, WRITTEN_FILE, APART_FILE = DATA_FILES
 DEV_FILE = "data/statements_dev.jsonl"
 HELDOUT_FILE = "data/statements_heldout.jsonl"
 TYPE_CONFIG = "textcat.cfg"
