@@ -177,13 +177,22 @@ class Portal:
                  "if_none_match": handler.headers.get("If-None-Match"),
                  "if_modified_since": handler.headers.get("If-Modified-Since")}
         self._enter(host)
+        left = []  # the request stops counting as in flight once its last bytes go out: the
+        # client may read them and send its next request before this thread runs on
+
+        def leave() -> None:
+            if not left:
+                left.append(True)
+                self._leave(host)
+
+        handler.last_bytes = leave
         try:
             time.sleep(self.base_delay)
             entry["status"] = self._answer(handler, self.routes.get(path))
         except (BrokenPipeError, ConnectionResetError):
             entry["status"] = "client gone"
         finally:
-            self._leave(host)
+            leave()
             with self._lock:
                 self.log.append(entry)
 
@@ -244,9 +253,13 @@ def _send(h: BaseHTTPRequestHandler, status: int, body: bytes, *,
     h.send_header("Content-Length", str(len(body)))
     for key, value in (extra or {}).items():
         h.send_header(key, value)
+    if not body or status == 304:
+        h.last_bytes()
+        h.end_headers()
+        return status
     h.end_headers()
-    if body and status != 304:
-        h.wfile.write(body)
+    h.last_bytes()
+    h.wfile.write(body)
     return status
 
 

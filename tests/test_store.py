@@ -152,13 +152,34 @@ def test_reopening_keeps_data_and_schema_is_at_head(db_url, record_factory, save
                 == "0006"
 
 
-def test_the_stored_copy_of_a_report_is_found_through_the_agency_year_index(store):
+def test_the_stored_copies_of_a_batch_are_found_through_the_agency_year_index(store):
+    """same_report.Copies reads the stored reports of a batch's (agency, year) pairs in one
+    query: SQLite must answer it from the (agency, year) index, not by scanning."""
+    from sqlalchemy import event
+
+    from ingest.store.same_report import Copies
+
     if store.dialect != "sqlite":
         pytest.skip("reads SQLite's query plan")
+    record = type("R", (), {})()
+    record.meta = type("M", (), {"agency": "x镇人民政府", "year": 2024})()
+    record.source = type("S", (), {"uri": "http://a.example/r.pdf"})()
+    asked = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many):
+        if "FROM documents" in statement:
+            asked.append((statement, parameters))
+
+    with store.session() as session:
+        event.listen(store.engine, "before_cursor_execute", keep)
+        try:
+            Copies(session, [record])
+        finally:
+            event.remove(store.engine, "before_cursor_execute", keep)
     with store.engine.connect() as conn:
-        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN SELECT id FROM documents WHERE "
-                                    "status = 'ok' AND agency = 'x' AND year = 2024").all()
-    assert "ix_documents_agency_year" in " ".join(str(row) for row in plan)
+        plans = [conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+                 for sql, params in asked]
+    assert plans and all("ix_documents_agency_year" in " ".join(map(str, p)) for p in plans)
 
 
 def test_sqlite_defaults_wal_and_foreign_keys(tmp_path, monkeypatch):

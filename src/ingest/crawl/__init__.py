@@ -2,7 +2,7 @@
 
     sources   config/sources.yaml -> Source models (scope, patterns, politeness, limits)
     safety    host/path scope and refused (private, loopback, link-local) addresses
-    fetcher   polite httpx fetching: robots.txt, per-host gate, retries, redirects, limits
+    fetcher   polite aiohttp fetching: robots.txt, per-host gate, retries, redirects, limits
     links     HTML page -> links with anchor text (charset-aware)
     classify  link -> listing / article / attachment / not_report
     frontier  the run's queue, persisted in the store's `urls` table

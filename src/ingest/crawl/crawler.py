@@ -164,14 +164,14 @@ class Crawler:
 
     async def _worker(self) -> None:
         while True:
-            task = await self.frontier.queue.get()
+            task = await self.frontier.next()
             try:
                 await self._visit(task)
             except Exception as exc:  # noqa: BLE001 - one URL never stops the crawl
                 self._finish(task.url, status="failed",
                              reason=f"internal error: {type(exc).__name__}: {exc}".splitlines()[0])
             finally:
-                self.frontier.queue.task_done()
+                self.frontier.done()
 
     # ---- one URL ---------------------------------------------------------------------
     async def _visit(self, task: Task) -> None:

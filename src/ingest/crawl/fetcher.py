@@ -1,4 +1,4 @@
-"""Polite HTTP fetching with httpx: one URL in, one `Fetched` result (bytes or a reason) out.
+"""Polite HTTP fetching with aiohttp: one URL in, one `Fetched` result (bytes or a reason) out.
 
 Every request goes through a per-host gate (at most `per_host_concurrency` in flight and a
 minimum interval between starts, slowed further by robots.txt Crawl-delay). Redirects are
@@ -7,6 +7,10 @@ rules and robots.txt, and loops are caught. Transient failures (429, 5xx, timeou
 bodies) are retried with exponential backoff plus jitter, honouring Retry-After. Bodies are
 streamed and cut off at the size limit. Known files are asked for conditionally (ETag /
 Last-Modified), so an unchanged file costs a 304 and no bytes.
+
+aiohttp, not httpx: its C parser makes a request about a sixth of the CPU (1,700 requests of a
+50-portal crawl: 0.7 s against 4.6 s in one process), and a province-wide crawl shares one
+core with parsing.
 """
 from __future__ import annotations
 
@@ -18,9 +22,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.request import getproxies, proxy_bypass
 from urllib.robotparser import RobotFileParser
 
-import httpx
+import aiohttp
 
 from .safety import out_of_scope, refused_address
 from .sources import Source
@@ -89,7 +94,9 @@ ADDRESS_TTL = 60.0  # seconds a host's address check is trusted
 def tls_context() -> ssl.SSLContext:
     """One TLS context (with the CA bundle loaded) for every fetcher of the process: loading
     the bundle costs more than a request, and a run has a fetcher per source."""
-    return httpx.create_ssl_context()
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class Shared:
@@ -132,14 +139,19 @@ def backoff_delay(attempt: int, base: float, cap: float, retry_after: float | No
     return max(delay, retry_after or 0.0)
 
 
-def _describe(exc: httpx.HTTPError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else ""
+
+
+def _describe(exc: aiohttp.ClientError) -> str:
+    if isinstance(exc, TimeoutError):  # aiohttp's timeouts are TimeoutErrors too
         return f"timed out ({type(exc).__name__})"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"broken response: {str(exc).splitlines()[0] or 'connection closed early'}"
-    if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect: {str(exc).splitlines()[0] if str(exc) else 'refused'}"
-    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")
+    if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError,
+                        aiohttp.ClientResponseError)):
+        return f"broken response: {_first_line(exc) or 'connection closed early'}"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return f"cannot connect: {_first_line(exc) or 'refused'}"
+    return f"{type(exc).__name__}: {_first_line(exc)}".rstrip(": ")
 
 
 def _origin(url: str) -> str:
@@ -150,8 +162,7 @@ def _origin(url: str) -> str:
 class Fetcher:
     """Fetches URLs for one source; use as `async with Fetcher(source) as f`."""
 
-    def __init__(self, source: Source, transport: httpx.AsyncBaseTransport | None = None,
-                 shared: Shared | None = None):
+    def __init__(self, source: Source, shared: Shared | None = None):
         self.source = source
         self.shared = shared or Shared()
         self.polite = source.politeness
@@ -161,16 +172,37 @@ class Fetcher:
         self._gates = self.shared.gates
         self._robots: dict[str, RobotFileParser | str | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
-        self._client = httpx.AsyncClient(
-            follow_redirects=False, transport=transport, verify=tls_context(),
-            timeout=httpx.Timeout(self.polite.timeout_seconds),
-            headers={"User-Agent": self.polite.user_agent})
+        self._client: aiohttp.ClientSession | None = None  # opened in the event loop
+        self._proxies: dict[str, str] | None = None
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The HTTP session, made on first use (it belongs to the running event loop). The
+        gates bound the connections; each stage of a request has the politeness timeout."""
+        if self._client is None:
+            wait = self.polite.timeout_seconds
+            self._client = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(ssl=tls_context(), limit=0, ttl_dns_cache=300),
+                timeout=aiohttp.ClientTimeout(total=None, connect=wait, sock_connect=wait,
+                                              sock_read=wait),
+                headers={"User-Agent": self.polite.user_agent})
+        return self._client
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy the environment names for `url` (HTTP_PROXY, HTTPS_PROXY, NO_PROXY),
+        read once per fetcher rather than per request as aiohttp's trust_env does."""
+        if self._proxies is None:
+            self._proxies = getproxies()
+        host = urlsplit(url).hostname or ""
+        proxy = self._proxies.get(urlsplit(url).scheme)
+        return None if not proxy or proxy_bypass(host) else proxy
 
     async def __aenter__(self) -> "Fetcher":
         return self
 
     async def __aexit__(self, *_exc) -> None:
-        await self._client.aclose()
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
 
     # ---- public ----------------------------------------------------------------------
     async def fetch(self, url: str, etag: str | None = None,
@@ -292,15 +324,16 @@ class Fetcher:
             self.requests += 1
             try:
                 async with asyncio.timeout(self.polite.timeout_seconds * 10):
-                    async with self._client.stream("GET", url, headers=headers) as response:
+                    async with self._session().get(url, headers=headers, allow_redirects=False,
+                                                   proxy=self._proxy(url)) as response:
                         return await self._read(response, result)
-            except httpx.HTTPError as exc:
+            except aiohttp.ClientError as exc:
                 raise _Problem(_describe(exc), retry=True) from None
             except TimeoutError:
                 raise _Problem("timed out (whole response too slow)", retry=True) from None
 
-    async def _read(self, response: httpx.Response, result: Fetched) -> str | None:
-        code = response.status_code
+    async def _read(self, response: aiohttp.ClientResponse, result: Fetched) -> str | None:
+        code = response.status
         result.http_status = code
         if code in REDIRECT_STATUSES:
             location = response.headers.get("location")
@@ -319,7 +352,7 @@ class Fetcher:
         result.content_type = response.headers.get("content-type")
         return None
 
-    async def _body(self, response: httpx.Response) -> bytes:
+    async def _body(self, response: aiohttp.ClientResponse) -> bytes:
         """The body, streamed and cut off at the size limit."""
         limit = self.limits.max_bytes
         declared = response.headers.get("content-length", "")
@@ -327,11 +360,11 @@ class Fetcher:
             raise _Problem(f"file is {int(declared)} bytes, over the limit of {limit}",
                            status="skipped", http_status=200)
         if declared.isdigit() and not response.headers.get("content-encoding"):
-            body = await response.aread()  # framed by the declared length, within the limit
+            body = await response.read()  # framed by the declared length, within the limit
             self.bytes_received += len(body)
             return body
         chunks, total = [], 0
-        async for chunk in response.aiter_bytes():
+        async for chunk in response.content.iter_chunked(65536):  # decompressed
             total += len(chunk)
             self.bytes_received += len(chunk)
             if total > limit:

@@ -4,10 +4,16 @@ Every URL worth following is written as a `queued` row the moment it is discover
 its parent page is marked done), so a killed run resumes from the store: a rerun starts
 from the start URLs, re-checks known pages conditionally, and reaches every queued row
 through its parent (a 304 parent hands over the children it had last time).
+
+Tasks are taken report-first: an attachment before an article, an article before another
+listing page, each kind in discovery order. Reports so reach the parse workers from the first
+seconds on, the heavy files (attachments) among them, instead of after the whole listing has
+been paged through; a listing page still comes before the articles it links.
 """
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import defaultdict
 from contextlib import contextmanager
 from typing import Iterator
@@ -17,6 +23,7 @@ from .state import source_urls, write_urls
 
 FLUSH_EVERY = 100      # buffered url rows written together
 FLUSH_SECONDS = 1.0    # ... or this often (crawler.flush_together)
+TAKE_ORDER = {"attachment": 0, "article": 1}  # then listing pages and list-endpoint pages
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,8 @@ class Frontier:
         for row in self.known.values():
             if row["parent_url"]:
                 self._children[row["parent_url"]].append(row["url"])
-        self.queue: asyncio.Queue[Task] = asyncio.Queue()
+        self.queue: asyncio.PriorityQueue[tuple[int, int, Task]] = asyncio.PriorityQueue()
+        self._order = itertools.count()  # discovery order within a kind
         self._scheduled: set[str] = set()
         self.seen: set[str] = set()  # linked from a page this run (or a start URL)
         self._pending: dict[str, dict] = {}  # url -> fields not written yet
@@ -79,8 +87,16 @@ class Frontier:
                         parent_url=task.parent, depth=task.depth, link_text=task.text)
             if task.parent:
                 self._children[task.parent].append(task.url)
-        self.queue.put_nowait(task)
+        self.queue.put_nowait((TAKE_ORDER.get(task.kind, 2), next(self._order), task))
         return True
+
+    async def next(self) -> Task:
+        """The next task to visit (report-first, see the module's docstring); call `done`
+        once it is visited."""
+        return (await self.queue.get())[2]
+
+    def done(self) -> None:
+        self.queue.task_done()
 
     @contextmanager
     def looked_up(self, urls: list[str]) -> Iterator[None]:

@@ -95,20 +95,12 @@ class Store:
             if item["status"] not in DOCUMENT_STATUSES:
                 raise ValueError(f"unknown document status {item['status']!r}")
         with self.writer.begin() as session:
-            touched: dict[str, set | None] = {}  # agency key -> years to refresh (None: all)
-            rows = ChildRows()
-            found = _by_hash(session, [item["sha256"] for item in items])
-            written: list[Document] = []
-            saved = [_save_one(session, found, touched, rows, written, **item) for item in items]
-            session.flush()
-            for key in _resolve_keys(session, written):  # every pair of an agency rekeyed
-                _touch(touched, key, None)
-            for doc in written:
-                if doc.year is not None:  # a report without a year is in no series
-                    _touch(touched, doc.agency_key, {doc.year})
-            rows.write(session)
-            series.refresh_many(session, touched)
-            return saved
+            batch = _Batch(session, items)
+            with session.no_autoflush:  # the batch's new documents are flushed together
+                outcomes = [batch.save_one(**item) for item in items]
+            session.flush()  # one INSERT for the new documents: their ids
+            batch.finish()
+            return [Saved(doc.id, status, reason) for doc, status, reason in outcomes]
 
     def records(self) -> Iterator[dict]:
         """Every stored record (the contract JSON) in document id order."""
@@ -210,37 +202,81 @@ def _by_hash(session: Session, hashes: list[str]) -> dict[str, Document]:
     return found
 
 
-def _save_one(session: Session, found: dict, touched: dict, rows: ChildRows, written: list,
-              *, uri, sha256, media_type, status, reason, record, parser_version) -> Saved:
-    """Write one document in `session` (`found`: the batch's stored documents by hash) and
-    queue its rows in `rows`; a document with a record goes to `written` (its agency key is
-    resolved with the batch's); note in `touched` the old agency key whose series changes."""
-    doc = found.get(sha256)
-    if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
-        _add_source(session, doc.id, uri)
-        return Saved(doc.id, doc.status, doc.reason)
-    new = doc is None
-    if not new:
-        _delete_children(session, doc.id, rows)
-        if doc.year is not None:
-            _touch(touched, doc.agency_key, {doc.year})
-    if status == "ok" and record is not None:
-        status, reason, record = _one_copy_per_report(session, None if new else doc.id,
-                                                      record, rows)
-    if new:
-        doc = found[sha256] = Document(sha256=sha256)
-    _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
-                   record=record, parser_version=parser_version)
-    if new:
-        session.add(doc)
-        session.flush()  # its id
-        rows.sources.append({"document_id": doc.id, "uri": uri})
-    else:
-        _add_source(session, doc.id, uri)
-    if record is not None:
-        written.append(doc)
-        rows.add(doc, record)
-    return Saved(doc.id, status, reason)
+class _Batch:
+    """One save transaction: the stored documents of the batch's hashes (locked), the copies
+    of its reports (same_report), the rows to write and the series to refresh."""
+
+    def __init__(self, session: Session, items: list[dict]):
+        self.session = session
+        self.found = _by_hash(session, [item["sha256"] for item in items])
+        self.copies = same_report.Copies(session, [item["record"] for item in items
+                                                   if item["status"] == "ok" and item["record"]])
+        self.touched: dict[str, set | None] = {}  # agency key -> years to refresh (None: all)
+        self.rows = ChildRows()
+        self.written: list[Document] = []  # documents with a record (agency keys resolved)
+
+    def save_one(self, *, uri, sha256, media_type, status, reason, record, parser_version
+                 ) -> tuple[Document, str, str | None]:
+        """Write one document (no flush) and queue its rows; return (doc, status, reason)."""
+        doc = self.found.get(sha256)
+        if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
+            self._add_source(doc, uri)
+            return doc, doc.status, doc.reason
+        new = doc is None
+        if not new:
+            self._delete_children(doc)
+            if doc.year is not None:
+                _touch(self.touched, doc.agency_key, {doc.year})
+        if status == "ok" and record is not None:
+            status, reason, record = self._one_copy_per_report(doc, record)
+        if new:
+            doc = self.found[sha256] = Document(sha256=sha256)
+            self.session.add(doc)
+        _fill_document(doc, uri=uri, media_type=media_type, status=status, reason=reason,
+                       record=record, parser_version=parser_version)
+        self._add_source(doc, uri)
+        if record is not None:
+            self.written.append(doc)
+            self.rows.add(doc, record)
+            self.copies.add(doc, record)
+        return doc, status, reason
+
+    def finish(self) -> None:
+        """After the flush: agency keys, the queued rows, the series touched."""
+        for key in _resolve_keys(self.session, self.written):  # every pair of an agency rekeyed
+            _touch(self.touched, key, None)
+        for doc in self.written:
+            if doc.year is not None:  # a report without a year is in no series
+                _touch(self.touched, doc.agency_key, {doc.year})
+        self.rows.write(self.session)
+        series.refresh_many(self.session, self.touched)
+
+    def _one_copy_per_report(self, doc: Document | None, record: Record):
+        """(status, reason, record) to store for a parsed report: `ok`, or `duplicate` when
+        the same report is already stored from this portal with at least as much in it (a
+        stored copy with less in it becomes the duplicate instead; see `same_report`)."""
+        other = self.copies.find(record, doc)
+        if other is None:
+            return "ok", None, record
+        if same_report.completeness(record) <= same_report.completeness(other.record or {}):
+            return "duplicate", same_report.reason(other), None
+        self._delete_children(other)
+        other.status, other.record = "duplicate", None
+        other.reason = f"same report as {record.source.uri} ({record.meta.agency} {record.meta.year})"
+        other.updated_at = utcnow()
+        return "ok", None, record
+
+    def _delete_children(self, doc: Document) -> None:
+        """Forget a document's rows: queued in this batch, and stored (when it is stored)."""
+        self.rows.drop(doc)
+        self.copies.forget(doc)
+        if doc.id is not None:
+            _delete_children(self.session, doc.id)
+
+    def _add_source(self, doc: Document, uri: str) -> None:
+        if doc.id is None or self.session.scalar(select(DocumentSource.id).where(
+                DocumentSource.document_id == doc.id, DocumentSource.uri == uri)) is None:
+            self.rows.add_source(doc, uri)
 
 
 def _touch(touched: dict, key: str | None, years: set | None) -> None:
@@ -250,38 +286,12 @@ def _touch(touched: dict, key: str | None, years: set | None) -> None:
     touched[key] = None if years is None else touched.get(key, set()) | years
 
 
-def _one_copy_per_report(session: Session, doc_id: int | None, record: Record,
-                         rows: ChildRows):
-    """(status, reason, record) to store for a parsed report: `ok`, or `duplicate` when the
-    same report is already stored from this portal with at least as much in it (a stored
-    copy with less in it becomes the duplicate instead; see `same_report`)."""
-    other = same_report.stored_copy(session, record, exclude=doc_id)
-    if other is None:
-        return "ok", None, record
-    if same_report.completeness(record) <= same_report.completeness(other.record or {}):
-        return "duplicate", same_report.reason(other), None
-    _delete_children(session, other.id, rows)
-    other.status, other.record = "duplicate", None
-    other.reason = f"same report as {record.source.uri} ({record.meta.agency} {record.meta.year})"
-    other.updated_at = utcnow()
-    return "ok", None, record
-
-
 def _unchanged(doc: Document, parser_version: str) -> bool:
     return doc.parser_version == parser_version and doc.status in PARSED_STATUSES
 
 
-def _add_source(session: Session, document_id: int, uri: str) -> None:
-    exists = session.scalar(select(DocumentSource.id).where(
-        DocumentSource.document_id == document_id, DocumentSource.uri == uri))
-    if exists is None:
-        session.add(DocumentSource(document_id=document_id, uri=uri))
-
-
-def _delete_children(session: Session, document_id: int, rows: ChildRows | None = None) -> None:
-    """Delete a document's rows, stored and (`rows`) still queued in this batch."""
-    if rows is not None:
-        rows.drop(document_id)
+def _delete_children(session: Session, document_id: int) -> None:
+    """Delete a stored document's rows."""
     unindex_document(session, document_id)
     statement_ids = select(StatementRow.id).where(StatementRow.document_id == document_id)
     session.execute(delete(StatementTheme).where(StatementTheme.statement_id.in_(statement_ids)))

@@ -11,6 +11,7 @@ same short name, and a local file has no host to compare.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -37,18 +38,49 @@ def completeness(record: dict | Record) -> int:
     return values + len(data.get("statements") or [])
 
 
-def stored_copy(session: Session, record: Record, exclude: int | None) -> Document | None:
-    """The `ok` document already holding the report `record` is, from the same host, if any."""
+def _key(record: Record) -> tuple[str, int, str] | None:
     meta, here = record.meta, host(record.source.uri)
-    if not (here and meta.agency and meta.year):
+    return (meta.agency, meta.year, here) if here and meta.agency and meta.year else None
+
+
+class Copies:
+    """The `ok` reports a save batch may be a second copy of: the stored ones of the batch's
+    (agency, year) pairs, read in one query, and the batch's own as they are written. Each
+    entry is a stored document's id or a Document new in this batch (no id yet)."""
+
+    def __init__(self, session: Session, records: list[Record]):
+        self.session = session
+        self._by_key: dict[tuple, list] = defaultdict(list)
+        pairs = {key[:2] for key in map(_key, records) if key}
+        agencies = sorted({agency for agency, _year in pairs})
+        years = sorted({year for _agency, year in pairs})
+        for start in range(0, len(agencies), 200):  # through the (agency, year) index
+            query = select(Document.id, Document.uri, Document.agency, Document.year,
+                           Document.status).where(Document.agency.in_(agencies[start:start + 200]),
+                                                  Document.year.in_(years))
+            for row in self.session.execute(query.order_by(Document.id)):
+                if row.status == "ok" and (row.agency, row.year) in pairs and host(row.uri):
+                    self._by_key[(row.agency, row.year, host(row.uri))].append(row.id)
+
+    def find(self, record: Record, doc: Document | None) -> Document | None:
+        """The first `ok` copy of the report `record` other than `doc` itself, if any."""
+        key = _key(record)
+        for entry in self._by_key.get(key, ()) if key else ():
+            if entry is doc or (doc is not None and entry == doc.id):
+                continue
+            return entry if isinstance(entry, Document) else self.session.get(Document, entry)
         return None
-    query = select(Document.id, Document.uri).where(
-        Document.status == "ok", Document.agency == meta.agency,
-        Document.year == meta.year).order_by(Document.id)
-    if exclude is not None:
-        query = query.where(Document.id != exclude)
-    found = next((row.id for row in session.execute(query) if host(row.uri) == here), None)
-    return None if found is None else session.get(Document, found)
+
+    def forget(self, doc: Document) -> None:
+        """`doc` is no longer an `ok` copy (it is being rewritten or became a duplicate)."""
+        for entries in self._by_key.values():
+            entries[:] = [e for e in entries if e is not doc and (doc.id is None or e != doc.id)]
+
+    def add(self, doc: Document, record: Record) -> None:
+        """`doc` now holds the report `record` as its `ok` copy."""
+        key = _key(record)
+        if key:
+            self._by_key[key].append(doc)
 
 
 def reason(doc: Document) -> str:
