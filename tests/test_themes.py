@@ -64,12 +64,22 @@ def test_with_both_a_cue_the_model_sees_nothing_of_does_not_count():
 
 
 def test_each_theme_s_cue_counts_above_its_own_floor():
-    text = "网站栏目更新滞后"
-    probs = [{"timeliness_update": 0.08}]
-    low = {"timeliness_update": 0.05}
-    high = {"timeliness_update": 0.15}
-    assert "timeliness_update" in themes.assign([text], probs, method="both", threshold=0.5, cue_floors=low)[0]
-    assert "timeliness_update" not in themes.assign([text], probs, method="both", threshold=0.5, cue_floors=high)[0]
+    text = "村务公开栏目内容不全"
+    assert "grassroots_disclosure" not in (themes.settings().get("cue_floors") or {})
+    probs = [{"grassroots_disclosure": 0.08}]
+    low = {"grassroots_disclosure": 0.05}
+    high = {"grassroots_disclosure": 0.15}
+    assert "grassroots_disclosure" in themes.cue_themes(text)
+    assert "grassroots_disclosure" in themes.assign([text], probs, method="both", threshold=0.5, cue_floors=low)[0]
+    assert "grassroots_disclosure" not in themes.assign([text], probs, method="both", threshold=0.5,
+                                                        cue_floors=high)[0]
+
+
+def test_a_floor_set_in_the_config_wins_over_the_fitted_one():
+    fixed = themes.settings().get("cue_floors") or {}
+    assert fixed, "config/statements.yaml themes.cue_floors"
+    tid, floor = next(iter(fixed.items()))
+    assert themes.cue_floor_map({tid: floor + 0.3})[tid] == float(floor)
 
 
 def test_the_cue_floor_is_the_one_with_the_best_out_of_fold_f1():

@@ -118,17 +118,19 @@ def scores_above_floor(probs: dict[str, float], floor: float | None = None) -> d
 def cue_floor_map(model_floors: dict[str, float] | None = None) -> dict[str, float]:
     """Each theme's cue floor: `themes.cue_floor` where it is a number, else (`auto`) the
     floors `ingest train` chose on out-of-fold predictions (`model_floors`, default the
-    shipped model's), `themes.cue_floor_default` for a theme without one."""
+    shipped model's), `themes.cue_floor_default` for a theme without one; `themes.cue_floors`
+    ({theme_id: floor}) fixes a theme's floor either way."""
     fixed = settings().get("cue_floor", 0.0)
+    overrides = {tid: float(v) for tid, v in (settings().get("cue_floors") or {}).items()}
     if fixed != "auto":
-        return dict.fromkeys(theme_ids(), float(fixed or 0.0))
+        return {**dict.fromkeys(theme_ids(), float(fixed or 0.0)), **overrides}
     if model_floors is None:
         from .statements.nlp import themes_pipeline
 
         model = themes_pipeline()
         model_floors = model.cue_floors if model else {}
     default = float(settings().get("cue_floor_default", 0.0))
-    return {tid: float(model_floors.get(tid, default)) for tid in theme_ids()}
+    return {tid: overrides.get(tid, float(model_floors.get(tid, default))) for tid in theme_ids()}
 
 
 def assign(texts: list[str], probs: list[dict[str, float]] | None = None,

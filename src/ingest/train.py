@@ -40,8 +40,10 @@ from .theme_model import ThemeModel
 TYPES = ("problem", "improvement", "other")
 EVAL_TYPES = ("problem", "improvement")
 DATA_FILES = ("data/statements.jsonl", "data/statements_extra.jsonl", "data/statements_generated.jsonl",
-              "data/statements_written.jsonl", "data/statements_apart.jsonl")
-EVAL_FILE, EXTRA_FILE, GENERATED_FILE, WRITTEN_FILE, APART_FILE = DATA_FILES
+              "data/statements_written.jsonl", "data/statements_apart.jsonl", "data/statements_contrast.jsonl")
+# statements_contrast: written (for #13) to tell apart themes whose cue words other themes' statements
+# share (规范/流程 of request handling, a mechanism for review or updating), labelled sparingly
+EVAL_FILE, EXTRA_FILE, GENERATED_FILE, WRITTEN_FILE, APART_FILE, CONTRAST_FILE = DATA_FILES
 DEV_FILE = "data/statements_dev.jsonl"
 HELDOUT_FILE = "data/statements_heldout.jsonl"
 TYPE_CONFIG = "textcat.cfg"
