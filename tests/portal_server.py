@@ -122,7 +122,8 @@ class Portal:
     base_delay: float = 0.02           # every answer waits this long (makes overlap visible)
     log: list[dict] = field(default_factory=list)
     max_in_flight: dict[str, int] = field(default_factory=dict)
-    _in_flight: dict[str, int] = field(default_factory=dict)
+    busiest: dict[str, list[str]] = field(default_factory=dict)  # paths in flight at the peak
+    _flying: list[list] = field(default_factory=list)  # [host, path, handler] of each request
     _lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -159,16 +160,31 @@ class Portal:
         with self._lock:
             self.log.clear()
             self.max_in_flight.clear()
+            self.busiest.clear()
 
     # -- serving --
-    def _enter(self, host: str) -> None:
+    def _enter(self, host: str, path: str, handler: BaseHTTPRequestHandler) -> list:
+        """Count a request in flight; return its token for `_leave`. A request whose client
+        has already hung up (a timeout) stops counting even if its thread has not noticed."""
         with self._lock:
-            self._in_flight[host] = self._in_flight.get(host, 0) + 1
-            self.max_in_flight[host] = max(self.max_in_flight.get(host, 0), self._in_flight[host])
+            for token in list(self._flying):
+                if _hung_up(token[2]):
+                    self._drop(token)
+            token = [host, path, handler]
+            self._flying.append(token)
+            now = sum(t[0] == host for t in self._flying)
+            if now > self.max_in_flight.get(host, 0):
+                self.max_in_flight[host] = now
+                self.busiest[host] = [t[1] for t in self._flying if t[0] == host]
+            return token
 
-    def _leave(self, host: str) -> None:
+    def _leave(self, token: list) -> None:
         with self._lock:
-            self._in_flight[host] -= 1
+            self._drop(token)
+
+    def _drop(self, token: list) -> None:
+        if token in self._flying:
+            self._flying.remove(token)
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         host = handler.headers.get("Host", "")
@@ -176,23 +192,17 @@ class Portal:
         entry = {"path": path, "host": host, "agent": handler.headers.get("User-Agent"),
                  "if_none_match": handler.headers.get("If-None-Match"),
                  "if_modified_since": handler.headers.get("If-Modified-Since")}
-        self._enter(host)
-        left = []  # the request stops counting as in flight once its last bytes go out: the
-        # client may read them and send its next request before this thread runs on
-
-        def leave() -> None:
-            if not left:
-                left.append(True)
-                self._leave(host)
-
-        handler.last_bytes = leave
+        token = self._enter(host, path, handler)
+        # the request stops counting as in flight once its last bytes go out: the client may
+        # read them and send its next request before this thread runs on
+        handler.last_bytes = lambda: self._leave(token)
         try:
             time.sleep(self.base_delay)
             entry["status"] = self._answer(handler, self.routes.get(path))
         except (BrokenPipeError, ConnectionResetError):
             entry["status"] = "client gone"
         finally:
-            leave()
+            self._leave(token)
             with self._lock:
                 self.log.append(entry)
 
@@ -233,6 +243,15 @@ class Portal:
             h.close_connection = True
             return 200
         return _send(h, 200, route.body, content_type=route.content_type, extra=extra)
+
+
+def _hung_up(h: BaseHTTPRequestHandler) -> bool:
+    """True when the client closed the connection of this request."""
+    try:
+        ready, _, _ = select.select([h.connection], [], [], 0)
+        return bool(ready) and h.connection.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
 
 
 def _wait_unless_client_leaves(h: BaseHTTPRequestHandler, seconds: float) -> bool:

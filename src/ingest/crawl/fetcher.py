@@ -320,17 +320,21 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        async with self._gate(url), self.shared.slots:
+        gate = self._gate(url)
+        async with gate, self.shared.slots:
             self.requests += 1
             try:
                 async with asyncio.timeout(self.polite.timeout_seconds * 10):
                     async with self._session().get(url, headers=headers, allow_redirects=False,
                                                    proxy=self._proxy(url)) as response:
                         return await self._read(response, result)
-            except aiohttp.ClientError as exc:
-                raise _Problem(_describe(exc), retry=True) from None
-            except TimeoutError:
-                raise _Problem("timed out (whole response too slow)", retry=True) from None
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                # an abandoned request keeps its slot one interval more: the server may still
+                # be working on it when the next one would start
+                await asyncio.sleep(gate.interval)
+                reason = (_describe(exc) if isinstance(exc, aiohttp.ClientError)
+                          else "timed out (whole response too slow)")
+                raise _Problem(reason, retry=True) from None
 
     async def _read(self, response: aiohttp.ClientResponse, result: Fetched) -> str | None:
         code = response.status
