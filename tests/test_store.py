@@ -213,6 +213,21 @@ def test_concurrent_writers(store, record_factory, save_record):
     assert count(store, StatementRow) == 25 * 3
 
 
+def test_the_head_the_store_checks_is_alembics_newest_migration(db_url):
+    """open_store skips loading Alembic when the database is at db.HEAD: that constant must
+    name the newest migration, and a store at it must really be migrated."""
+    from alembic.script import ScriptDirectory
+
+    from ingest.store.db import HEAD, alembic_config, at_head, make_engine, normalise_url
+
+    engine = make_engine(normalise_url(db_url))
+    assert ScriptDirectory.from_config(alembic_config(engine)).get_current_head() == HEAD
+    with open_store(db_url):
+        pass
+    assert at_head(engine)
+    engine.dispose()
+
+
 def test_migrations_downgrade_and_upgrade(db_url):
     from alembic import command
 
