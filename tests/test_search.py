@@ -200,3 +200,28 @@ def test_the_index_keeps_exactly_the_tokens_a_query_can_ask_for():
     for query in ("政务新媒体发布信息", "2023", "IPv6", "新媒体"):
         asked = {tok for phrase in query_terms(query).required for tok in phrase.tokens}
         assert asked <= set(tokens), query
+
+
+def test_search_texts_segmented_by_the_parser_are_indexed_as_the_store_would(store, record_factory):
+    """A parse worker segments a record's search texts (record_segments) so the crawl's store
+    only writes them: the index must hold exactly what the store makes of the same record."""
+    from sqlalchemy import select
+
+    from ingest.search.index import record_segments
+    from ingest.store.models import SearchDoc
+
+    long = "本机关持续推进政务公开工作。" * 200 + "最后提到档案数字化2024年。"
+    made_here = record_factory(overview=long, problems=(("档案管理不规范", ()),))
+    made_there = record_factory(overview=long, problems=(("档案管理不规范", ()),))
+    made_there.source.uri, made_there.source.sha256 = "http://other.example/r.pdf", "f" * 64
+    fields = dict(media_type="text/plain", status="ok", reason=None, parser_version="1")
+    here = store.save_document(uri=made_here.source.uri, sha256=made_here.source.sha256,
+                               record=made_here, **fields)
+    there = store.save_document(uri=made_there.source.uri, sha256=made_there.source.sha256,
+                                record=made_there, segments=record_segments(made_there), **fields)
+    with store.session() as session:
+        rows = {doc: session.execute(select(SearchDoc.kind, SearchDoc.text, SearchDoc.seg)
+                                     .where(SearchDoc.document_id == doc)
+                                     .order_by(SearchDoc.id)).all() for doc in (here, there)}
+    assert len(rows[here]) > 2 and rows[here] == rows[there]
+    assert search(store, "档案数字化")

@@ -95,7 +95,7 @@ def test_a_failure_mid_write_leaves_nothing_of_that_document(store, record_facto
     reparsed.source = kept.source
     import ingest.store.children as children
 
-    def fail_after_child_rows(session, units):
+    def fail_after_child_rows(session, units, _segments=None):
         document_id = units[0]["document_id"]
         assert session.scalar(select(func.count()).select_from(StatementRow).where(
             StatementRow.document_id == document_id)) > 0  # rows were written in the transaction

@@ -43,6 +43,7 @@ class Parsed:
     reason: str | None = None
     record: object | None = None  # ingest.record.Record when status is ok
     media_type: str | None = None
+    segments: dict | None = None  # its search texts segmented, when asked for (for the store)
 
 
 @dataclass
@@ -91,9 +92,11 @@ def sha256_of_file(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def parse_document(uri: str, data: bytes | None = None, path: str | None = None) -> Parsed:
-    """Given a document's bytes (or a path to read them from), return what parsing found.
-    Runs inside a worker process; never raises for a bad document."""
+def parse_document(uri: str, data: bytes | None = None, path: str | None = None,
+                   segments: bool = False) -> Parsed:
+    """Given a document's bytes (or a path to read them from), return what parsing found
+    (`segments`: with the record's search texts segmented, for the store to write). Runs
+    inside a worker process; never raises for a bad document."""
     from .errors import IngestError, InvalidInput, NotAReport
     from .limits import deadline
     from .pipeline import parse_bytes
@@ -117,7 +120,12 @@ def parse_document(uri: str, data: bytes | None = None, path: str | None = None)
             return Parsed("skipped", LEGACY_TYPES[media_type], media_type=media_type)
         with deadline(settings.limits.max_seconds):
             record = parse_bytes(data, uri, settings, media_type=media_type)
-        return Parsed("ok", record=record, media_type=media_type)
+            index = None
+            if segments:
+                from .search.index import record_segments
+
+                index = record_segments(record)
+        return Parsed("ok", record=record, media_type=media_type, segments=index)
     except NotAReport as exc:
         return Parsed("not_report", str(exc), media_type=media_type)
     except IngestError as exc:
@@ -182,7 +190,7 @@ class Ingestor:
         yields a `Parsed`."""
         if self._submit is not None:
             return self._submit(uri, data, path)
-        return parse_pool(self.jobs).submit(parse_document, uri, data, path)
+        return parse_pool(self.jobs).submit(parse_document, uri, data, path, True)
 
     def already_parsed(self, sha256: str) -> bool:
         """True when these bytes are stored with an outcome of this parser version (a
@@ -201,7 +209,7 @@ class Ingestor:
         records = [p.record if p.status == "ok" else None for _u, _s, p in items]
         saved = self.store.save_many([
             dict(uri=uri, sha256=sha, media_type=p.media_type, status=p.status, reason=p.reason,
-                 record=record, parser_version=PARSER_VERSION)
+                 record=record, parser_version=PARSER_VERSION, segments=p.segments)
             for (uri, sha, p), record in zip(items, records)])
         if self._known is not None:
             self._known.update(sha for (_u, sha, _p), s in zip(items, saved)

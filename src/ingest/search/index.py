@@ -51,10 +51,23 @@ def section_units(document_id: int, sections) -> list[dict]:
              "statement_id": None, "text": c} for sid, t in sections for c in chunks(t or "")]
 
 
-def write_units(session: Session, units: list[dict]) -> int:
+def record_segments(record) -> dict[str, str]:
+    """Given a record, the segmented copy of each text its search units will hold (section
+    passages, statements), by text: made where the record is parsed (a worker process), so
+    the process that stores it only writes them."""
+    texts = [c for s in record.sections for c in chunks(s.text or "")]
+    texts += [st.text for st in record.statements]
+    return {text: index_segment(text) for text in texts if text}
+
+
+def write_units(session: Session, units: list[dict], segments: dict[str, str] | None = None
+                ) -> int:
     """Write search units (document_id, kind, section, type, statement_id, text) with their
-    segmented copies, of one document or many; return how many."""
-    units = [dict(u, seg=index_segment(u["text"])) for u in units if u["text"]]
+    segmented copies (taken from `segments` where it has them), of one document or many;
+    return how many."""
+    segments = segments or {}
+    units = [dict(u, seg=segments.get(u["text"]) or index_segment(u["text"]))
+             for u in units if u["text"]]
     if not units:
         return 0
     connection = session.connection()

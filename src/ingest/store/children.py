@@ -26,12 +26,15 @@ class ChildRows:
 
     def __init__(self) -> None:
         self.records: dict[int, tuple[object, Record]] = {}  # id(doc) -> (doc, its record)
+        self.segments: dict[str, str] = {}  # text -> its segmented copy, where the parser made it
         self.sources: list[tuple[object, str]] = []  # (doc, uri): where documents were found
 
-    def add(self, doc, record: Record) -> None:
+    def add(self, doc, record: Record, segments: dict[str, str] | None = None) -> None:
         """Queue the rows of one document's record (`doc`: its Document; its checks'
-        fingerprints are taken when written, after the batch's agency keys are resolved)."""
+        fingerprints are taken when written, after the batch's agency keys are resolved;
+        `segments`: its search texts already segmented, search.index.record_segments)."""
         self.records[id(doc)] = (doc, record)
+        self.segments.update(segments or {})
 
     def add_source(self, doc, uri: str) -> None:
         if not any(d is doc and u == uri for d, u in self.sources):
@@ -82,7 +85,7 @@ class ChildRows:
             units += [{"document_id": row["document_id"], "kind": "statement",
                        "section": row["section"], "type": row["type"], "statement_id": sid,
                        "text": row["text"]} for sid, row in zip(ids, statements)]
-        write_units(session, units)
+        write_units(session, units, self.segments)
         self.__init__()
 
 

@@ -69,11 +69,14 @@ class Store:
         return self.save(**fields).id
 
     def save(self, *, uri: str, sha256: str, media_type: str | None, status: str,
-             reason: str | None, record: Record | None, parser_version: str) -> Saved:
+             reason: str | None, record: Record | None, parser_version: str,
+             segments: dict[str, str] | None = None) -> Saved:
         """Store one document with all its rows in one transaction; return its id and the
-        status and reason stored (a parsed report may go in as a duplicate: same_report)."""
+        status and reason stored (a parsed report may go in as a duplicate: same_report).
+        `segments`: the record's search texts already segmented (made where it was parsed)."""
         item = dict(uri=uri, sha256=sha256, media_type=media_type, status=status,
-                    reason=reason, record=record, parser_version=parser_version)
+                    reason=reason, record=record, parser_version=parser_version,
+                    segments=segments)
         try:
             return self._save_batch([item])[0]
         except IntegrityError:  # the same bytes were saved concurrently: now they exist
@@ -215,8 +218,8 @@ class _Batch:
         self.rows = ChildRows()
         self.written: list[Document] = []  # documents with a record (agency keys resolved)
 
-    def save_one(self, *, uri, sha256, media_type, status, reason, record, parser_version
-                 ) -> tuple[Document, str, str | None]:
+    def save_one(self, *, uri, sha256, media_type, status, reason, record, parser_version,
+                 segments=None) -> tuple[Document, str, str | None]:
         """Write one document (no flush) and queue its rows; return (doc, status, reason)."""
         doc = self.found.get(sha256)
         if doc is not None and (status == "duplicate" or _unchanged(doc, parser_version)):
@@ -237,7 +240,7 @@ class _Batch:
         self._add_source(doc, uri)
         if record is not None:
             self.written.append(doc)
-            self.rows.add(doc, record)
+            self.rows.add(doc, record, segments)
             self.copies.add(doc, record)
         return doc, status, reason
 
