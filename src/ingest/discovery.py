@@ -65,20 +65,24 @@ NEW_SHARE = 0.5      # a new candidate's core word is in at least this share of 
 NEW_TOP = 8          # ...and among its first NEW_TOP keywords
 
 
-KNOWN_DF = 5         # a word in this many labelled statements is one the taxonomy knows
+KNOWN_DF = 5         # a word in this many labelled statements is one the taxonomy knows...
+KNOWN_SHARE = 0.0025  # ...and in at least this share of them (1 in 400): the bar grows with the
+                      # training data, so a word that only turns up in passing (开放 in a few of
+                      # ~2,800 statements) does not become "known" as statements are added
 
 
 def known_term(term: str) -> bool:
     """Whether the taxonomy knows a word: a theme's cue matches it, or the shipped theme model
     was trained on it (the word, or each three-character window of a longer one, occurs in
-    KNOWN_DF or more labelled statements)."""
+    KNOWN_DF or more labelled statements, and in KNOWN_SHARE of them)."""
     if cue_themes(term):
         return True
     model = themes_pipeline()
     if model is None:
         return False
     windows = [term[i:i + 3] for i in range(len(term) - 2)] if len(term) > 3 else [term]
-    return all(model.document_frequency(w) >= KNOWN_DF for w in windows)
+    bar = max(KNOWN_DF, KNOWN_SHARE * int(model.params.get("rows", 0)))
+    return all(model.document_frequency(w) >= bar for w in windows)
 
 
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?、]+")
