@@ -257,11 +257,13 @@ def test_the_held_out_split_shares_no_statement_with_the_training_data_or_the_de
     from ingest.settings import PROJECT_ROOT
 
     held = train.read_examples([PROJECT_ROOT / train.HELDOUT_FILE])
-    dev = {r["text"] for r in train.read_examples([PROJECT_ROOT / train.DEV_FILE])}
+    dev_rows = train.read_examples([PROJECT_ROOT / train.DEV_FILE])
+    dev = {r["text"] for r in dev_rows}
     training = {r["text"] for r in train.read_examples(train.default_data())}
     training |= {r["text"] for r in train.generator_examples()}
-    assert not dev & training
-    tagged = {r["text"] for r in held if r["label"] != "other"}  # boilerplate lines may recur
+    # boilerplate lines ("other": 本年度未发生行政复议…) may recur; problems and improvements not
+    assert not {r["text"] for r in dev_rows if r["label"] != "other"} & training
+    tagged = {r["text"] for r in held if r["label"] != "other"}
     assert len(held) >= 200 and not tagged & (training | dev)
     for tid in themes.theme_ids():
         assert sum(tid in r["themes"] for r in held) >= 10, tid
