@@ -190,7 +190,7 @@ class Ingestor:
         yields a `Parsed`."""
         if self._submit is not None:
             return self._submit(uri, data, path)
-        return parse_pool(self.jobs).submit(parse_document, uri, data, path, True)
+        return parse_pool(self.jobs).submit(parse_document, uri, data, path, segments=True)
 
     def already_parsed(self, sha256: str) -> bool:
         """True when these bytes are stored with an outcome of this parser version (a

@@ -107,10 +107,14 @@ class ThemeModel:
         if above:
             size = int(self.params.get("piece_chars") or above)
             geo = self.params.get("piece_mix") == "geo"
-            for n, text in enumerate(texts):
-                parts = pieces(text, size) if len(text) > above else []
-                if len(parts) > 1:
-                    best = (1.0 / (1.0 + np.exp(-self.logits(parts)))).max(axis=0)
+            split = [(n, parts) for n, text in enumerate(texts) if len(text) > above
+                     for parts in [pieces(text, size)] if len(parts) > 1]
+            if split:  # every long text's pieces scored in one pass
+                scored = 1.0 / (1.0 + np.exp(-self.logits([p for _n, parts in split for p in parts])))
+                start = 0
+                for n, parts in split:
+                    best = scored[start:start + len(parts)].max(axis=0)
+                    start += len(parts)
                     probs[n] = np.maximum(probs[n], np.sqrt(best * probs[n]) if geo else best)
         return [dict(zip(self.ids, map(float, row))) for row in probs]
 

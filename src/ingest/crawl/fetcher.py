@@ -173,7 +173,7 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser | str | None] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._client: aiohttp.ClientSession | None = None  # opened in the event loop
-        self._proxies: dict[str, str] | None = None
+        self._proxies = getproxies()  # HTTP_PROXY, HTTPS_PROXY, NO_PROXY: read once
 
     def _session(self) -> aiohttp.ClientSession:
         """The HTTP session, made on first use (it belongs to the running event loop). The
@@ -188,13 +188,11 @@ class Fetcher:
         return self._client
 
     def _proxy(self, url: str) -> str | None:
-        """The proxy the environment names for `url` (HTTP_PROXY, HTTPS_PROXY, NO_PROXY),
-        read once per fetcher rather than per request as aiohttp's trust_env does."""
-        if self._proxies is None:
-            self._proxies = getproxies()
-        host = urlsplit(url).hostname or ""
-        proxy = self._proxies.get(urlsplit(url).scheme)
-        return None if not proxy or proxy_bypass(host) else proxy
+        """The proxy the environment names for `url` (read once per fetcher, not per request
+        as aiohttp's trust_env does)."""
+        parts = urlsplit(url)
+        proxy = self._proxies.get(parts.scheme)
+        return None if not proxy or proxy_bypass(parts.hostname or "") else proxy
 
     async def __aenter__(self) -> "Fetcher":
         return self

@@ -27,7 +27,7 @@ class ChildRows:
     def __init__(self) -> None:
         self.records: dict[int, tuple[object, Record]] = {}  # id(doc) -> (doc, its record)
         self.segments: dict[str, str] = {}  # text -> its segmented copy, where the parser made it
-        self.sources: list[tuple[object, str]] = []  # (doc, uri): where documents were found
+        self.sources: dict[tuple[int, str], tuple[object, str]] = {}  # where documents were found
 
     def add(self, doc, record: Record, segments: dict[str, str] | None = None) -> None:
         """Queue the rows of one document's record (`doc`: its Document; its checks'
@@ -37,8 +37,7 @@ class ChildRows:
         self.segments.update(segments or {})
 
     def add_source(self, doc, uri: str) -> None:
-        if not any(d is doc and u == uri for d, u in self.sources):
-            self.sources.append((doc, uri))
+        self.sources.setdefault((id(doc), uri), (doc, uri))
 
     def drop(self, doc) -> None:
         """Forget the queued rows of a document (it became a duplicate in this batch); where
@@ -66,7 +65,7 @@ class ChildRows:
                             "type": st.type, "text": st.text, "_themes": st.themes}
                            for i, st in enumerate(record.statements)]
             units += section_units(document_id, [(s.id, s.text) for s in record.sections])
-        sources = [{"document_id": doc.id, "uri": uri} for doc, uri in self.sources]
+        sources = [{"document_id": doc.id, "uri": uri} for doc, uri in self.sources.values()]
         for model, rows in ((DocumentSource, sources), (SectionRow, sections),
                             (TableCell, cells), (CheckRow, checks)):
             if rows:

@@ -72,8 +72,10 @@ class Copies:
         return None
 
     def forget(self, doc: Document) -> None:
-        """`doc` is no longer an `ok` copy (it is being rewritten or became a duplicate)."""
-        for entries in self._by_key.values():
+        """`doc` is no longer an `ok` copy (it is being rewritten or became a duplicate); it
+        can only be listed under its own agency, year and host."""
+        entries = self._by_key.get((doc.agency, doc.year, host(doc.uri or "")))
+        if entries:
             entries[:] = [e for e in entries if e is not doc and (doc.id is None or e != doc.id)]
 
     def add(self, doc: Document, record: Record) -> None:
