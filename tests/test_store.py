@@ -350,3 +350,28 @@ def test_a_batch_stores_what_saving_one_by_one_stores(store, record_factory, sav
     # the same bytes again in a later batch: nothing new
     again = store.save_many([_item(full)])
     assert again[0].id == saved[2].id and count(store, StatementRow) == 9
+
+
+def test_a_batchs_rows_point_at_their_own_statements_after_rows_above_were_deleted(
+        store, record_factory, save_record):
+    """The ids a batch reserves for its statements and search units (store/ids.py) are fresh
+    and in the rows' order: each theme and each statement's search unit belongs to the
+    statement it was made for, also after the newest rows were deleted (a re-parse)."""
+    first = record_factory("甲县统计局", salt="a")
+    save_record(store, first)
+    save_record(store, first, parser_version="2")  # re-parsed: its rows deleted and written again
+    records = [record_factory(f"第{i}区水利局", problems=(
+        (f"第{i}区政策解读不足", ("policy_interpretation",)),
+        (f"第{i}区培训不足", ("staff_capacity",)))) for i in range(3)]
+    store.save_many([_item(r) for r in records])
+    with store.session() as session:
+        themes = set(session.execute(select(StatementRow.text, StatementTheme.theme).join(
+            StatementTheme, StatementTheme.statement_id == StatementRow.id)).all())
+        units = session.execute(select(SearchDoc.text, StatementRow.text).join(
+            StatementRow, SearchDoc.statement_id == StatementRow.id)).all()
+        ids = session.scalars(select(StatementRow.id)).all()
+    expected = {(st.text, theme) for r in [first, *records] for st in r.statements
+                for theme in st.themes}
+    assert themes == expected
+    assert len(units) == 4 * 3 and all(unit == statement for unit, statement in units)
+    assert len(ids) == len(set(ids)) == 12

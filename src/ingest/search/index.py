@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from ..store.ids import insert_rows
 from ..store.models import SearchDoc, SectionRow, StatementRow
 from .segment import index_segment
 
@@ -71,9 +72,7 @@ def write_units(session: Session, units: list[dict], segments: dict[str, str] | 
     if not units:
         return 0
     connection = session.connection()
-    returning = insert(SearchDoc.__table__).returning(SearchDoc.__table__.c.id,
-                                                      sort_by_parameter_order=True)
-    ids = connection.execute(returning, units).scalars().all()
+    ids = insert_rows(connection, SearchDoc.__table__, units)
     if _is_sqlite(session):
         connection.execute(text("INSERT INTO search_fts (rowid, seg) VALUES (:id, :seg)"),
                            [{"id": i, "seg": u["seg"]} for i, u in zip(ids, units)])

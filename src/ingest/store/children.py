@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ..record import Record
 from ..search.index import section_units, write_units
 from ..verdicts import compared_values, fingerprint
+from .ids import insert_rows
 from .models import (CheckRow, DocumentSource, SectionRow, StatementRow, StatementTheme,
                      TableCell)
 
@@ -71,11 +72,8 @@ class ChildRows:
             if rows:
                 connection.execute(insert(model.__table__), rows)
         if statements:
-            table = StatementRow.__table__
-            returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            ids = connection.execute(returning, [
-                {k: v for k, v in row.items() if k != "_themes"}
-                for row in statements]).scalars().all()
+            ids = insert_rows(connection, StatementRow.__table__, [
+                {k: v for k, v in row.items() if k != "_themes"} for row in statements])
             themes = [{"statement_id": sid, "theme": theme}
                       for sid, row in zip(ids, statements)
                       for theme in dict.fromkeys(row["_themes"])]

@@ -19,6 +19,7 @@ from ..search.index import unindex_document
 from . import same_report
 from .children import ChildRows
 from .db import WRITE_OPTION
+from .ids import reserve_ids
 from .models import (DOCUMENT_STATUSES, CheckRow, Document, DocumentSource, SectionRow,
                      StatementRow, StatementTheme, TableCell, Url, utcnow)
 
@@ -101,7 +102,8 @@ class Store:
             batch = _Batch(session, items)
             with session.no_autoflush:  # the batch's new documents are flushed together
                 outcomes = [batch.save_one(**item) for item in items]
-            session.flush()  # one INSERT for the new documents: their ids
+            batch.number_new_documents()
+            session.flush()  # one INSERT for the new documents
             batch.finish()
             return [Saved(doc.id, status, reason) for doc, status, reason in outcomes]
 
@@ -243,6 +245,14 @@ class _Batch:
             self.rows.add(doc, record, segments)
             self.copies.add(doc, record)
         return doc, status, reason
+
+    def number_new_documents(self) -> None:
+        """Give the batch's new documents their ids (store/ids.py), so that the flush inserts
+        them together."""
+        new = [obj for obj in self.session.new if isinstance(obj, Document)]
+        for doc, i in zip(new, reserve_ids(self.session.connection(), Document.__table__,
+                                           len(new)) or ()):
+            doc.id = i
 
     def finish(self) -> None:
         """After the flush: agency keys, the queued rows, the series touched."""
