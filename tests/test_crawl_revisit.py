@@ -224,3 +224,30 @@ def test_cli_run_revalidate_all_asks_every_known_url_again(tmp_path):
     assert (runs[1]["skipped_fresh"], runs[1]["due"]) == (2, 1)
     assert (runs[2]["skipped_fresh"], runs[2]["due"], runs[2]["not_modified"]) == (0, 3, 3)
     assert bad.exit_code == 2 and "--revalidate must be due or all" in bad.output
+
+
+def test_a_link_two_sources_share_is_one_url_row_of_the_first_source(tmp_path):
+    """Two sources of one run list the same report (a province page and a county page): one
+    `urls` row, one document. A later run of a third source that lists it too (the store
+    then holds other sources' URLs) leaves that row to its source and adds its own link."""
+    portal = _portal({"a": "龙泉县统计局", "b": "青山镇人民政府", "c": "白沙区审计局"})
+    for name, listed in (("/one/", "ab"), ("/two/", "a"), ("/three/", "ac")):
+        portal.routes[name] = Route(listing_html("政府信息公开年报", [
+            (f"/f/{n}.txt", TITLE.format(n)) for n in listed]))
+    try:
+        with open_store(f"sqlite:///{tmp_path / 's.db'}") as store:
+            one, two, three = (_source(portal, path).model_copy(update={"name": name})
+                               for path, name in (("/one/", "one"), ("/two/", "two"),
+                                                  ("/three/", "three")))
+            crawl_sources([one, two], store, jobs=1)
+            rows = {u["url"].rsplit("/", 1)[-1]: u for u in store.urls()}
+            assert rows["a.txt"]["source"] in ("one", "two") and rows["b.txt"]["source"] == "one"
+            first_owner = rows["a.txt"]["source"]
+            crawl_sources([three], store, jobs=1)
+            rows = {u["url"].rsplit("/", 1)[-1]: u for u in store.urls()}
+            assert len(store.documents("ok")) == 3
+    finally:
+        portal.stop()
+    assert len([u for u in rows if u.endswith(".txt")]) == 3
+    assert rows["a.txt"]["source"] == first_owner and rows["c.txt"]["source"] == "three"
+    assert all(rows[n]["status"] == "ok" for n in ("a.txt", "b.txt", "c.txt"))

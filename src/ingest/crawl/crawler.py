@@ -31,7 +31,7 @@ from ..readers import HTML, sniff
 from .classify import classify, not_report_reason
 from .dedupe import ContentOwners
 from .fetcher import Fetched, Fetcher, Shared
-from .frontier import FLUSH_SECONDS, Frontier, Task, flush_frontiers
+from .frontier import FLUSH_SECONDS, Frontier, RunUrls, Task, flush_frontiers
 from .links import Link, extract_links
 from .revisit import FINAL, fresh, next_due
 from .safety import out_of_scope
@@ -101,7 +101,7 @@ class Crawler:
     def __init__(self, source: Source, store, ingestor: Ingestor, *,
                  on_event: Event | None = None, fetcher: Fetcher | None = None,
                  revalidate_all: bool = False, documents: dict | None = None,
-                 writer: BatchWriter | None = None):
+                 writer: BatchWriter | None = None, run_urls: RunUrls | None = None):
         self.source = source
         self.store = store
         self.ingestor = ingestor
@@ -110,7 +110,7 @@ class Crawler:
         self.fetcher = fetcher or Fetcher(source)
         self.revalidate_all = revalidate_all
         self.summary = CrawlSummary(source.name)
-        self.frontier = Frontier(store, source.name)
+        self.frontier = Frontier(store, source.name, run_urls)
         self.owners = ContentOwners(list(self.frontier.known.values()))
         self.documents = documents if documents is not None else all_documents(store)
         self._parses: set[asyncio.Task] = set()
@@ -474,9 +474,10 @@ async def crawl_many(sources: list[Source], store, ingestor: Ingestor, *,
     shared = Shared(max_in_flight or load_settings().crawl.max_in_flight)
     documents = all_documents(store)
     writer = BatchWriter(ingestor)
+    run_urls = RunUrls(store, [s.name for s in sources])
     crawlers = [Crawler(s, store, ingestor, on_event=on_event(s) if on_event else None,
                         fetcher=Fetcher(s, shared=shared), revalidate_all=revalidate_all,
-                        documents=documents, writer=writer) for s in sources]
+                        documents=documents, writer=writer, run_urls=run_urls) for s in sources]
     flusher = asyncio.create_task(flush_together(store, [c.frontier for c in crawlers]))
     try:
         return list(await asyncio.gather(*(c.run() for c in crawlers)))

@@ -35,13 +35,31 @@ class Task:
     text: str | None = None   # the anchor text it was linked with
 
 
+class RunUrls:
+    """The URLs the frontiers of one run know (stored or about to be), so that a link none of
+    them knows is not looked up in the store at all, as long as the store held no URL of any
+    other source when the run began (asked once). A frontier without one asks the store
+    about every link it does not know itself."""
+
+    def __init__(self, store, sources: list[str]):
+        self.foreign = store.has_urls_outside(sources)
+        self.urls: set[str] = set()
+
+    def may_be_stored(self, url: str) -> bool:
+        """False when `url` surely has no row in the store."""
+        return self.foreign or url in self.urls
+
+
 class Frontier:
     """The URLs to visit in this run: each at most once, children of unchanged pages known."""
 
-    def __init__(self, store, source_name: str):
+    def __init__(self, store, source_name: str, run_urls: RunUrls | None = None):
         self.store = store
         self.source = source_name
+        self.run_urls = run_urls
         self.known: dict[str, dict] = {r["url"]: r for r in source_urls(store, source_name)}
+        if run_urls is not None:
+            run_urls.urls.update(self.known)
         self._children: dict[str, list[str]] = defaultdict(list)
         for row in self.known.values():
             if row["parent_url"]:
@@ -63,7 +81,11 @@ class Frontier:
         rows or FLUSH_SECONDS apart): a killed run loses at most that much, which the next
         run redoes (parsed bytes are never parsed again)."""
         self._pending.setdefault(url, {}).update(fields)
-        self.known.setdefault(url, {"url": url, "parent_url": None}).update(fields)
+        if url not in self.known:
+            self.known[url] = {"url": url, "parent_url": None}
+            if self.run_urls is not None:
+                self.run_urls.urls.add(url)
+        self.known[url].update(fields)
         if len(self._pending) >= FLUSH_EVERY:
             self.flush()
 
@@ -102,11 +124,12 @@ class Frontier:
     def looked_up(self, urls: list[str]) -> Iterator[None]:
         """While scheduling the links of one page: the store is asked about all of them in
         one query, instead of one query per link (`_elsewhere`)."""
-        ask = [u for u in dict.fromkeys(urls) if u not in self.known and u not in self._pending]
+        unknown = [u for u in dict.fromkeys(urls) if u not in self.known and u not in self._pending]
+        ask = [u for u in unknown if self._may_be_stored(u)]
         rows = self.store.get_urls(ask) if ask else {}
         self._stored.update(rows)
         self.known.update(rows)
-        self._absent = set(ask) - set(rows)
+        self._absent = set(unknown) - set(rows)
         try:
             yield
         finally:
@@ -114,13 +137,16 @@ class Frontier:
 
     def _elsewhere(self, url: str) -> bool:
         """True (and the row taken in) when another source already knows `url`."""
-        if url in self._pending or url in self._absent:
+        if url in self._pending or url in self._absent or not self._may_be_stored(url):
             return False
         row = self.store.get_url(url)
         if row is not None:
             self.known[url] = row
             self._stored.add(url)
         return row is not None
+
+    def _may_be_stored(self, url: str) -> bool:
+        return self.run_urls is None or self.run_urls.may_be_stored(url)
 
     def record(self, url: str, **fields) -> None:
         """Remember a URL that is not followed (out of scope, not a report) with its reason."""

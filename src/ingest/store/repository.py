@@ -152,6 +152,12 @@ class Store:
                     found[row.url] = dict(row._mapping)
         return found
 
+    def has_urls_outside(self, sources: list[str]) -> bool:
+        """True when a stored URL belongs to none of `sources` (or to no source)."""
+        with self.session() as session:
+            return session.scalar(select(Url.id).where(or_(
+                Url.source.is_(None), Url.source.not_in(sources))).limit(1)) is not None
+
     def upsert_url(self, url: str, **fields) -> None:
         """Insert the URL or update the given fields of it (unknown field names are an error)."""
         unknown = set(fields) - set(URL_COLUMNS) or ({"id", "url"} & set(fields))
