@@ -151,6 +151,19 @@ def _worker_init() -> None:
     cap_memory(load_settings().limits.max_memory_mb)
 
 
+def warm_up() -> None:
+    """Load what parsing needs (the readers, the statement and theme models, the domain
+    dictionary) in this process, so that its first report parses at full speed."""
+    from . import limits, pipeline  # noqa: F401 - imported for their modules' sake
+    from .readers import pdf  # noqa: F401
+    from .search.segment import tokenizer
+    from .statements.nlp import themes_pipeline, type_pipeline
+
+    type_pipeline()
+    themes_pipeline()
+    tokenizer()
+
+
 # (uri, data, path) -> a future whose .result() is a `Parsed` (a pool's or a task runner's)
 Submit = Callable[[str, "bytes | None", "str | None"], object]
 
@@ -191,6 +204,17 @@ class Ingestor:
         if self._submit is not None:
             return self._submit(uri, data, path)
         return parse_pool(self.jobs).submit(parse_document, uri, data, path, segments=True)
+
+    def warm(self) -> None:
+        """Start the workers now and let them load their models (`warm_up`) while the caller
+        does other things (a crawl fetches its first pages); a no-op through a custom
+        `submit`, and for a pool that already ran."""
+        if self._submit is None:
+            pool = parse_pool(self.jobs)
+            if not getattr(pool, "_warmed", False):
+                pool._warmed = True
+                for _ in range(self.jobs):
+                    pool.submit(warm_up)
 
     def already_parsed(self, sha256: str) -> bool:
         """True when these bytes are stored with an outcome of this parser version (a

@@ -471,6 +471,7 @@ async def crawl_many(sources: list[Source], store, ingestor: Ingestor, *,
     all sources), at most `max_in_flight` requests in flight overall (settings crawl block)."""
     from ..settings import load_settings
 
+    ingestor.warm()  # the parse workers load their models while the first pages come in
     shared = Shared(max_in_flight or load_settings().crawl.max_in_flight)
     documents = all_documents(store)
     writer = BatchWriter(ingestor)
