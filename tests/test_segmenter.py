@@ -136,3 +136,27 @@ print(before, callable(spacy.cli.setup_cli), sorted(spacy.info(silent=True))[:1]
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=True)
     assert done.stdout.split() == ["False", "True", "['location']"]
+
+
+def test_threads_that_start_parsing_together_each_get_a_whole_jieba_and_models():
+    """A Dask worker parses in threads: the first ones set up jieba and the models side by
+    side in a fresh process; none may see a half-imported jieba or load a model twice."""
+    code = """
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from ingest.search.segment import tokenizer
+from ingest.statements import nlp
+start = threading.Barrier(6)
+def work(_):
+    start.wait()
+    return (nlp.type_pipeline(), nlp.themes_pipeline(), tokenizer(),
+            " ".join(tokenizer().cut("政务新媒体信息发布不够及时")))
+with ThreadPoolExecutor(6) as pool:
+    got = list(pool.map(work, range(6)))
+print(len({id(g[0]) for g in got}), len({id(g[1]) for g in got}), len({id(g[2]) for g in got}),
+      len({g[3] for g in got}))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr.strip().splitlines()[-1:]
+    assert done.stdout.split() == ["1", "1", "1", "1"]

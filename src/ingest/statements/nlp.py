@@ -65,9 +65,15 @@ def import_spacy():
     return spacy
 
 
-@lru_cache(maxsize=1)
 def load_domain_words(path: str | None = None) -> Path:
-    """Add the domain dictionary to jieba (the segmenter spaCy's zh tokenizer calls); return its path."""
+    """Add the domain dictionary to jieba (the segmenter spaCy's zh tokenizer calls), once
+    per process however many threads ask at once; return its path."""
+    with segmenter.LOADING:
+        return _load_domain_words(path)
+
+
+@lru_cache(maxsize=1)
+def _load_domain_words(path: str | None) -> Path:
     jieba = segmenter.import_jieba()
     segmenter.initialize(jieba)
     dict_path = Path(path) if path else models_dir() / JIEBA_DICT
@@ -92,18 +98,30 @@ def load_model(path: Path) -> Language:
     load_domain_words()
     if not (path / "config.cfg").exists():
         raise IngestError(f"no trained model at {path}; run `ingest train` first")
-    return import_spacy().load(path)
+    with segmenter.LOADING:
+        return import_spacy().load(path)
+
+
+def type_pipeline() -> Language:
+    """The shipped problem/improvement/other classifier, loaded once per process (threads
+    that ask meanwhile wait for it)."""
+    with segmenter.LOADING:
+        return _type_pipeline()
 
 
 @lru_cache(maxsize=1)
-def type_pipeline() -> Language:
-    """The shipped problem/improvement/other classifier, loaded once per process."""
+def _type_pipeline() -> Language:
     return load_model(model_path(TYPE_MODEL))
 
 
-@lru_cache(maxsize=1)
 def themes_pipeline() -> ThemeModel | None:
-    """The shipped theme model, or None where none ships (cue rules only)."""
+    """The shipped theme model, or None where none ships (cue rules only); loaded once."""
+    with segmenter.LOADING:
+        return _themes_pipeline()
+
+
+@lru_cache(maxsize=1)
+def _themes_pipeline() -> ThemeModel | None:
     from ..theme_model import ThemeModel
 
     path = model_path(THEMES_MODEL)

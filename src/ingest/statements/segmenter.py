@@ -24,6 +24,7 @@ import os
 import struct
 import sys
 import tempfile
+import threading
 import zlib
 from pathlib import Path
 
@@ -38,19 +39,25 @@ BUCKET_BITS = 16
 _HEAD = struct.Struct("<qII")
 
 
+LOADING = threading.RLock()  # held while jieba (or a model that uses it) is being set up
+
+
 def import_jieba():
-    """jieba, imported without pkg_resources (when nothing else has imported it already)."""
-    if "jieba" in sys.modules:
-        return sys.modules["jieba"]
-    hide = "pkg_resources" not in sys.modules
-    if hide:
-        sys.modules["pkg_resources"] = None  # `import pkg_resources` raises ImportError
-    try:
-        import jieba
-    finally:
-        if hide and sys.modules.get("pkg_resources", False) is None:
-            del sys.modules["pkg_resources"]
-    return jieba
+    """jieba, imported without pkg_resources (when nothing else has imported it already).
+    Threads that parse side by side (a Dask worker's) wait for the one importing it: a
+    half-imported jieba is never handed out."""
+    with LOADING:
+        if "jieba" in sys.modules:
+            return sys.modules["jieba"]
+        hide = "pkg_resources" not in sys.modules
+        if hide:
+            sys.modules["pkg_resources"] = None  # `import pkg_resources` raises ImportError
+        try:
+            import jieba
+        finally:
+            if hide and sys.modules.get("pkg_resources", False) is None:
+                del sys.modules["pkg_resources"]
+        return jieba
 
 
 def _bucket_of(prefix: str, mask: int) -> int:
