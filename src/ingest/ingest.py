@@ -191,6 +191,7 @@ class Ingestor:
         self.jobs = max(1, jobs)
         self._submit = submit
         self._known: set[str] | None = None  # hashes stored by this parser version
+        self._warm = False  # workers asked to start (warm)
 
     def __enter__(self) -> "Ingestor":
         return self
@@ -207,14 +208,16 @@ class Ingestor:
 
     def warm(self) -> None:
         """Start the workers now and let them load their models (`warm_up`) while the caller
-        does other things (a crawl fetches its first pages); a no-op through a custom
-        `submit`, and for a pool that already ran."""
-        if self._submit is None:
-            pool = parse_pool(self.jobs)
-            if not getattr(pool, "_warmed", False):
-                pool._warmed = True
-                for _ in range(self.jobs):
-                    pool.submit(warm_up)
+        does other things (a crawl fetches the first new reports); a no-op after the first
+        call, through a custom `submit`, and for a pool that already ran."""
+        if self._warm or self._submit is not None:
+            return
+        self._warm = True
+        pool = parse_pool(self.jobs)
+        if not getattr(pool, "_warmed", False):
+            pool._warmed = True
+            for _ in range(self.jobs):
+                pool.submit(warm_up)
 
     def already_parsed(self, sha256: str) -> bool:
         """True when these bytes are stored with an outcome of this parser version (a

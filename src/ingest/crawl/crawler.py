@@ -345,6 +345,8 @@ class Crawler:
             if task.kind in LISTS and kind != "listing":
                 self.summary.report_links += 1
             self._retitled(task, link)
+            if kind != "listing" and self.frontier.row(link.url) is None:
+                self.ingestor.warm()  # a new report to come: workers load their models meanwhile
             depth = task.depth + (kind != "listing" or task.kind not in LISTS)  # pages of one list
             self.frontier.schedule(Task(link.url, kind, depth, task.url, link.text))
         self.frontier.relink(task.url, linked)
@@ -471,7 +473,6 @@ async def crawl_many(sources: list[Source], store, ingestor: Ingestor, *,
     all sources), at most `max_in_flight` requests in flight overall (settings crawl block)."""
     from ..settings import load_settings
 
-    ingestor.warm()  # the parse workers load their models while the first pages come in
     shared = Shared(max_in_flight or load_settings().crawl.max_in_flight)
     documents = all_documents(store)
     writer = BatchWriter(ingestor)
