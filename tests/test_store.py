@@ -375,3 +375,24 @@ def test_a_batchs_rows_point_at_their_own_statements_after_rows_above_were_delet
     assert themes == expected
     assert len(units) == 4 * 3 and all(unit == statement for unit, statement in units)
     assert len(ids) == len(set(ids)) == 12
+
+
+def test_rows_written_in_bulk_read_back_as_they_were_given(store, record_factory):
+    """Table cells go to SQLite's driver as they are (store/bulk.py), checks through
+    SQLAlchemy's conversions (booleans, JSON): both read back as given, on either engine."""
+    from ingest.record import Check
+
+    record = record_factory("红岩县交通运输局")
+    record.checks = [Check(rule="requests_balance", ok=None, detail="undecided"),
+                     Check(rule="text_table", ok=False, detail="差 2", evidence={"text": 7})]
+    store.save_many([_item(record)])
+    with store.session() as session:
+        cells = dict(session.execute(select(TableCell.row_key, TableCell.value)
+                                     .where(TableCell.col_key == "total")).all())
+        checks = session.execute(select(CheckRow.rule, CheckRow.ok, CheckRow.evidence)
+                                 .where(CheckRow.scope == "report").order_by(CheckRow.rule)).all()
+    assert cells == {"new_received": 5.0, "carried_over": 0.0, "results_total": 4.0,
+                     "carried_forward": 1.0}
+    assert all(isinstance(v, float) for v in cells.values())
+    assert [tuple(c) for c in checks] == [("requests_balance", None, None),
+                                          ("text_table", False, {"text": 7})]

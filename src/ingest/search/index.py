@@ -12,7 +12,7 @@ import re
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from ..store.ids import insert_rows
+from ..store.bulk import insert_rows
 from ..store.models import SearchDoc, SectionRow, StatementRow
 from .segment import index_segment
 

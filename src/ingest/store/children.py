@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from ..record import Record
 from ..search.index import section_units, write_units
 from ..verdicts import compared_values, fingerprint
-from .ids import insert_rows
+from .bulk import insert_many, insert_rows
 from .models import (CheckRow, DocumentSource, SectionRow, StatementRow, StatementTheme,
                      TableCell)
 
@@ -70,7 +69,7 @@ class ChildRows:
         for model, rows in ((DocumentSource, sources), (SectionRow, sections),
                             (TableCell, cells), (CheckRow, checks)):
             if rows:
-                connection.execute(insert(model.__table__), rows)
+                insert_many(connection, model.__table__, rows)
         if statements:
             ids = insert_rows(connection, StatementRow.__table__, [
                 {k: v for k, v in row.items() if k != "_themes"} for row in statements])
@@ -78,7 +77,7 @@ class ChildRows:
                       for sid, row in zip(ids, statements)
                       for theme in dict.fromkeys(row["_themes"])]
             if themes:
-                connection.execute(insert(StatementTheme.__table__), themes)
+                insert_many(connection, StatementTheme.__table__, themes)
             units += [{"document_id": row["document_id"], "kind": "statement",
                        "section": row["section"], "type": row["type"], "statement_id": sid,
                        "text": row["text"]} for sid, row in zip(ids, statements)]
@@ -90,4 +89,4 @@ def _cells(record: Record) -> Iterator[tuple[str, str, str, float]]:
     for name, table in record.tables.model_dump().items():
         for row_key, columns in (table or {}).items():
             for col_key, value in columns.items():
-                yield name, row_key, col_key, value
+                yield name, row_key, col_key, None if value is None else float(value)

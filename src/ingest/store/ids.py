@@ -13,7 +13,7 @@ the rows go in with one executemany:
 """
 from __future__ import annotations
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.engine import Connection
 
 
@@ -32,15 +32,3 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int] |
                  "FROM generate_series(1, :n)"), {"table": table.name, "n": count}).scalars())
     return None
 
-
-def insert_rows(connection: Connection, table: Table, rows: list[dict]) -> list[int]:
-    """Insert `rows` (without ids) into `table` in one executemany; return their new ids, in
-    the order of `rows`."""
-    if not rows:
-        return []
-    ids = reserve_ids(connection, table, len(rows))
-    if ids is None:
-        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(connection.execute(returning, rows).scalars())
-    connection.execute(insert(table), [dict(row, id=i) for row, i in zip(rows, ids)])
-    return ids
