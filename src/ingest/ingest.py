@@ -172,14 +172,17 @@ _POOLS_LOCK = threading.Lock()
 
 
 def parse_pool(jobs: int) -> ProcessPoolExecutor:
-    """This process's pool of `jobs` parse workers: started on first use, then kept warm
-    (models loaded) for later batches; a broken pool (a worker killed) is replaced."""
+    """This process's pool of `jobs` parse workers: started on first use, each worker
+    loading the models at once (`warm_up`), then kept warm for later batches; a broken pool
+    (a worker killed) is replaced."""
     with _POOLS_LOCK:
         pool = _POOLS.get(jobs)
         if pool is None or getattr(pool, "_broken", False):
             pool = _POOLS[jobs] = ProcessPoolExecutor(
                 max_workers=jobs, initializer=_worker_init,
                 mp_context=multiprocessing.get_context("spawn"))
+            for _ in range(jobs):
+                pool.submit(warm_up)
         return pool
 
 
@@ -191,7 +194,6 @@ class Ingestor:
         self.jobs = max(1, jobs)
         self._submit = submit
         self._known: set[str] | None = None  # hashes stored by this parser version
-        self._warm = False  # workers asked to start (warm)
 
     def __enter__(self) -> "Ingestor":
         return self
@@ -207,17 +209,10 @@ class Ingestor:
         return parse_pool(self.jobs).submit(parse_document, uri, data, path, segments=True)
 
     def warm(self) -> None:
-        """Start the workers now and let them load their models (`warm_up`) while the caller
-        does other things (a crawl fetches the first new reports); a no-op after the first
-        call, through a custom `submit`, and for a pool that already ran."""
-        if self._warm or self._submit is not None:
-            return
-        self._warm = True
-        pool = parse_pool(self.jobs)
-        if not getattr(pool, "_warmed", False):
-            pool._warmed = True
-            for _ in range(self.jobs):
-                pool.submit(warm_up)
+        """Start the workers now, so that they load their models while the caller does other
+        things (a crawl fetches the first new reports); a no-op through a custom `submit`."""
+        if self._submit is None:
+            parse_pool(self.jobs)
 
     def already_parsed(self, sha256: str) -> bool:
         """True when these bytes are stored with an outcome of this parser version (a

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 import types
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,15 +64,10 @@ def import_spacy():
     return spacy
 
 
+@segmenter.loaded_once
 def load_domain_words(path: str | None = None) -> Path:
     """Add the domain dictionary to jieba (the segmenter spaCy's zh tokenizer calls), once
     per process however many threads ask at once; return its path."""
-    with segmenter.LOADING:
-        return _load_domain_words(path)
-
-
-@lru_cache(maxsize=1)
-def _load_domain_words(path: str | None) -> Path:
     jieba = segmenter.import_jieba()
     segmenter.initialize(jieba)
     dict_path = Path(path) if path else models_dir() / JIEBA_DICT
@@ -102,26 +96,16 @@ def load_model(path: Path) -> Language:
         return import_spacy().load(path)
 
 
+@segmenter.loaded_once
 def type_pipeline() -> Language:
     """The shipped problem/improvement/other classifier, loaded once per process (threads
     that ask meanwhile wait for it)."""
-    with segmenter.LOADING:
-        return _type_pipeline()
-
-
-@lru_cache(maxsize=1)
-def _type_pipeline() -> Language:
     return load_model(model_path(TYPE_MODEL))
 
 
+@segmenter.loaded_once
 def themes_pipeline() -> ThemeModel | None:
     """The shipped theme model, or None where none ships (cue rules only); loaded once."""
-    with segmenter.LOADING:
-        return _themes_pipeline()
-
-
-@lru_cache(maxsize=1)
-def _themes_pipeline() -> ThemeModel | None:
     from ..theme_model import ThemeModel
 
     path = model_path(THEMES_MODEL)

@@ -17,6 +17,7 @@ uses it to open its own data files, and falls back to open() beside them without
 """
 from __future__ import annotations
 
+import functools
 import logging
 import marshal
 import mmap
@@ -40,6 +41,18 @@ _HEAD = struct.Struct("<qII")
 
 
 LOADING = threading.RLock()  # held while jieba (or a model that uses it) is being set up
+
+
+def loaded_once(load):
+    """`load`, run once per process and remembered (as lru_cache(1)), under LOADING: threads
+    that ask while it runs (a Dask worker's) wait for its result instead of loading again."""
+    cached = functools.lru_cache(maxsize=1)(load)
+
+    @functools.wraps(load)
+    def once(*args):
+        with LOADING:
+            return cached(*args)
+    return once
 
 
 def import_jieba():

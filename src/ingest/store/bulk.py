@@ -28,10 +28,7 @@ def insert_many(connection: Connection, table: Table, rows: list[dict]) -> None:
         connection.execute(insert(table), rows)
         return
     sql, order = plain
-    if order is None:
-        connection.exec_driver_sql(sql, rows)
-    else:
-        connection.exec_driver_sql(sql, [tuple(row[k] for k in order) for row in rows])
+    connection.exec_driver_sql(sql, [tuple(row[k] for k in order) for row in rows])
 
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict]) -> list[int]:
@@ -49,11 +46,11 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict]) -> list[
 
 @lru_cache(maxsize=256)
 def _plain_statement(dialect: Dialect, table: Table, columns: tuple[str, ...]
-                     ) -> tuple[str, tuple[str, ...] | None] | None:
-    """(SQL, parameter order or None for named parameters) of an INSERT of `columns` whose
-    values the driver takes as they are; None when one of them needs converting (or a
-    column the rows leave out has a default to fill in), or off SQLite."""
-    if dialect.name != "sqlite":
+                     ) -> tuple[str, tuple[str, ...]] | None:
+    """(SQL, parameter order) of an INSERT of `columns` whose values the driver takes as
+    they are; None when one of them needs converting (or a column the rows leave out has a
+    default to fill in), or off SQLite's positional parameters."""
+    if dialect.name != "sqlite" or not dialect.positional:
         return None
     given = set(columns)
     for column in table.columns:
@@ -65,5 +62,4 @@ def _plain_statement(dialect: Dialect, table: Table, columns: tuple[str, ...]
             return None
     compiled = insert(table).compile(dialect=dialect, column_keys=list(columns),
                                      for_executemany=True)
-    order = tuple(compiled.positiontup) if compiled.positional else None
-    return str(compiled), order
+    return str(compiled), tuple(compiled.positiontup)

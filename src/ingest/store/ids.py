@@ -31,4 +31,3 @@ def reserve_ids(connection: Connection, table: Table, count: int) -> list[int] |
             text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
                  "FROM generate_series(1, :n)"), {"table": table.name, "n": count}).scalars())
     return None
-
